@@ -1,0 +1,31 @@
+"""The Admin API router: every resource under ``/api/public/v1``, composed in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from syllabus.users.router import router as users_router
+
+ADMIN_PREFIX = "/api/public/v1"
+
+
+def _error(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"example": example, "schema": {"type": "object"}}},
+    }
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Bad request", {"error": "Parameter promotion_id is required."}),
+    401: _error("Authentication failed", {"error": "Authentication Error"}),
+    404: _error("Not found", {"error": "Record not found."}),
+    413: _error("Body too large", {"error": "Request body is too large."}),
+    422: _error("Validation failed", {"errors": {"email": ["has already been taken"]}}),
+}
+
+admin_router = APIRouter(prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES)
+for resource_router in (users_router,):
+    admin_router.include_router(resource_router)

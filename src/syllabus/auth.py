@@ -1,0 +1,94 @@
+"""Authentication, exactly as FIDELITY §2: ``X-Auth-API-Key`` + ``X-Auth-Subdomain``, or
+``Authorization: Bearer <token>``. Anything else is 401 ``{"error":"Authentication Error"}``.
+
+Secrets are stored as SHA-256 digests. A lookup finds the row by digest and then compares the
+digests in constant time. API keys also work as bearer tokens (Thinkific accepts them that way on
+its v2 webhooks API).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import Headers
+
+from syllabus.errors import AuthenticationError
+from syllabus.models import Credential, Site
+
+API_KEY_HEADER = "x-auth-api-key"
+SUBDOMAIN_HEADER = "x-auth-subdomain"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    token: str
+    # The subdomain sent beside an API key; None for a bearer token, which names its own site.
+    subdomain: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRef:
+    id: int
+    subdomain: str
+    global_id: str
+    clock_offset_seconds: float
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_api_key() -> str:
+    """32 hex characters, like Thinkific's keys."""
+    return secrets.token_hex(16)
+
+
+def new_access_token() -> str:
+    """Longer than 32 characters, so clients that sniff the length send it as Bearer."""
+    return secrets.token_urlsafe(36)
+
+
+def credentials_from(headers: Headers) -> Credentials | None:
+    api_key = headers.get(API_KEY_HEADER)
+    if api_key:
+        return Credentials(api_key.strip(), headers.get(SUBDOMAIN_HEADER, "").strip().lower())
+    authorization = headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return Credentials(token.strip(), None)
+    return None
+
+
+def authenticate(session: Session, credentials: Credentials | None, now: datetime) -> SiteRef:
+    if credentials is None:
+        raise AuthenticationError()
+    digest = hash_secret(credentials.token)
+    row = session.execute(
+        select(
+            Credential.token_hash,
+            Credential.kind,
+            Credential.expires_at,
+            Credential.revoked_at,
+            Site.id,
+            Site.subdomain,
+            Site.global_id,
+            Site.clock_offset_seconds,
+        )
+        .join(Site, Site.id == Credential.site_id)
+        .where(Credential.token_hash == digest)
+    ).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        raise AuthenticationError()
+    if credentials.subdomain is not None and (
+        row.kind != "api_key" or credentials.subdomain != row.subdomain
+    ):
+        raise AuthenticationError()
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        raise AuthenticationError()
+    return SiteRef(row.id, row.subdomain, row.global_id, row.clock_offset_seconds)

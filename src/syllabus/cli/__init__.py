@@ -1,0 +1,15 @@
+"""The ``syllabus`` command. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+from syllabus.cli.app import app
+from syllabus.cli import content as _content  # noqa: F401  (registers seed and load)
+from syllabus.cli import server as _server  # noqa: F401  (registers serve and migrate)
+from syllabus.cli import sites as _sites  # noqa: F401  (registers sites, keys, tokens)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,45 @@
+"""The typer application and the options every command shares."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from syllabus.config import Settings
+from syllabus.db import Database
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Syllabus: a stateful, persistent server that speaks Thinkific's APIs.",
+    add_completion=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="SYLLABUS_DATABASE_URL",
+        help="sqlite:///path or postgresql://user@host:port/db (default sqlite:///./var/syllabus.db).",
+        show_default=False,
+    ),
+]
+
+
+def settings_for(database_url: str | None) -> Settings:
+    settings = Settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+def database_for(database_url: str | None) -> Database:
+    return Database(settings_for(database_url).database_url)
+
+
+def fail(message: str) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)

@@ -1,0 +1,75 @@
+"""``syllabus sites``, ``syllabus keys`` and ``syllabus tokens``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from syllabus.cli.app import DatabaseUrlOption, app, console, database_for, fail
+from syllabus.kit.schemas import format_timestamp
+from syllabus.sites.service import (
+    SiteError,
+    create_access_token,
+    create_api_key,
+    create_site,
+    list_sites,
+)
+
+sites_app = typer.Typer(no_args_is_help=True, help="Create and list sites.")
+keys_app = typer.Typer(no_args_is_help=True, help="API keys (X-Auth-API-Key).")
+tokens_app = typer.Typer(no_args_is_help=True, help="Bearer access tokens.")
+app.add_typer(sites_app, name="sites")
+app.add_typer(keys_app, name="keys")
+app.add_typer(tokens_app, name="tokens")
+
+
+@sites_app.command("create")
+def sites_create(
+    subdomain: str,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Use this 32-hex-character key.")
+    ] = None,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Create a site and print its API key."""
+    try:
+        with database_for(database_url).transaction() as session:
+            issued = create_site(session, subdomain, api_key=api_key)
+    except SiteError as error:
+        raise fail(str(error)) from error
+    typer.echo(issued.secret)
+
+
+@sites_app.command("list")
+def sites_list(database_url: DatabaseUrlOption = None) -> None:
+    """List every site."""
+    with database_for(database_url).transaction(write=False) as session:
+        sites = list_sites(session)
+        table = Table("id", "subdomain", "global id", "created at")
+        for site in sites:
+            table.add_row(str(site.id), site.subdomain, site.global_id, format_timestamp(site.created_at))
+    console.print(table)
+
+
+@keys_app.command("create")
+def keys_create(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
+    """Create another API key for a site and print it."""
+    try:
+        with database_for(database_url).transaction() as session:
+            issued = create_api_key(session, subdomain)
+    except SiteError as error:
+        raise fail(str(error)) from error
+    typer.echo(issued.secret)
+
+
+@tokens_app.command("create")
+def tokens_create(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
+    """Mint a bearer access token for a site and print it."""
+    try:
+        with database_for(database_url).transaction() as session:
+            issued = create_access_token(session, subdomain)
+    except SiteError as error:
+        raise fail(str(error)) from error
+    typer.echo(issued.secret)

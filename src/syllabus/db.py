@@ -1,0 +1,105 @@
+"""Engines and the unit of work.
+
+One request is one transaction, and only this module commits. Each unit of work is plain,
+synchronous SQLAlchemy code run in one place:
+
+* on SQLite it runs inline on the event loop. Local SQLite queries take microseconds, and a
+  thread hop costs 3-4x more than the query (DESIGN.md's measurements);
+* on PostgreSQL it runs in a worker thread, so a slow query never stalls the loop.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection, and SQLAlchemy's
+"Serializable isolation / Savepoints / Transactional DDL" recipe: pysqlite's own transaction
+handling is switched off and we emit BEGIN ourselves. Writes begin with ``BEGIN IMMEDIATE`` so two
+processes never deadlock upgrading a read lock to a write lock.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+
+def normalize_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``sqlite:///relative/path`` as users write them."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).drivername.startswith("sqlite")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
+    if is_sqlite_url(url):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=8
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """An engine, its sessionmaker, and the one place that commits."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = make_engine(self.url)
+        self.is_sqlite = is_sqlite_url(self.url)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """Commit if the block succeeds; roll back if it raises."""
+        token = _write_intent.set(write)
+        try:
+            with self.sessionmaker() as session, session.begin():
+                yield session
+        finally:
+            _write_intent.reset(token)
+
+    def run_sync(self, work: Callable[[Session], T], *, write: bool = True) -> T:
+        with self.transaction(write=write) as session:
+            return work(session)
+
+    async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
+        """Run one unit of work: inline on SQLite, in a worker thread on PostgreSQL."""
+        if self.is_sqlite:
+            return self.run_sync(work, write=write)
+        return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Events: the outbox rows every create, update and delete writes (DESIGN "Events through an outbox")."""

@@ -1,0 +1,199 @@
+"""``query[...]`` list filters, declared once per resource (FIDELITY §4).
+
+A resource declares its filters::
+
+    ENROLLMENT_FILTERS = FilterSet(IntFilter("user_id"), BoolFilter("expired"), *date_filters("created"))
+
+``FilterSet.dependency`` is a FastAPI dependency that reads every ``query[name]`` (literal or
+%-encoded brackets), documents each in OpenAPI, and yields a ``Filters`` mapping of parsed values.
+The repository turns those values into SQL. Parsing rules:
+
+* integers: a value that is not an integer, or does not fit 64 bits, matches nothing;
+* booleans: ``true/1/t/yes`` and ``false/0/f/no`` in any case; anything else ignores the filter;
+* dates: a bare ``YYYY-MM-DD`` or ISO 8601 with ``Z`` or an offset; unparseable ignores the filter.
+  A bare date is day-granular: ``_on`` is that UTC day, ``_before`` earlier days, ``_after`` later
+  days, and the ``_on_or_`` forms include the day itself. A full timestamp compares as an instant.
+* unknown ``query[...]`` keys are ignored.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from fastapi import Depends, Query
+from sqlalchemy import ColumnElement, and_, false
+
+from syllabus.kit.schemas import INT64_MAX
+
+DateOp = Literal["on", "before", "after", "on_or_before", "on_or_after"]
+DATE_OPS: tuple[DateOp, ...] = ("on", "before", "after", "on_or_before", "on_or_after")
+
+_TRUE = {"true", "1", "t", "yes", "y", "on"}
+_FALSE = {"false", "0", "f", "no", "n", "off"}
+
+
+class NoMatch:
+    """A filter value that can match no row (``query[user_id]=abc``)."""
+
+    def __repr__(self) -> str:
+        return "NO_MATCH"
+
+
+NO_MATCH = NoMatch()
+
+
+@dataclass(frozen=True, slots=True)
+class DateBound:
+    """A parsed date filter: an instant, or a whole UTC day when the client sent a bare date."""
+
+    op: DateOp
+    start: datetime
+    whole_day: bool
+
+    def condition(self, column: Any) -> ColumnElement[bool]:
+        start = self.start
+        end = start + timedelta(days=1) if self.whole_day else start
+        if self.op == "on":
+            day = datetime.combine(start.date(), time.min, UTC)
+            return and_(column >= day, column < day + timedelta(days=1))
+        if self.op == "before":
+            return column < start  # type: ignore[no-any-return]
+        if self.op == "on_or_before":
+            return (column < end) if self.whole_day else (column <= start)  # type: ignore[no-any-return]
+        if self.op == "after":
+            return (column >= end) if self.whole_day else (column > start)  # type: ignore[no-any-return]
+        return column >= start  # type: ignore[no-any-return]
+
+
+def parse_bool(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return None
+
+
+def parse_int(raw: str) -> int | NoMatch:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        return NO_MATCH
+    return value if -INT64_MAX <= value <= INT64_MAX else NO_MATCH
+
+
+def parse_date(raw: str, op: DateOp) -> DateBound | None:
+    text = raw.strip()
+    if len(text) == 10:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        return DateBound(op, datetime.combine(day, time.min, UTC), whole_day=True)
+    try:
+        moment = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return DateBound(op, moment, whole_day=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    name: str
+    description: str
+    parser: Callable[[str], Any]
+    openapi_type: str = "string"
+
+    def parse(self, raw: str) -> Any:
+        return self.parser(raw)
+
+
+def IntFilter(name: str, description: str = "") -> Filter:
+    return Filter(name, description or f"Only items with this {name}.", parse_int, "integer")
+
+
+def BoolFilter(name: str, description: str = "") -> Filter:
+    return Filter(name, description or f"true or false: filter on {name}.", parse_bool, "boolean")
+
+
+def TextFilter(name: str, description: str = "") -> Filter:
+    return Filter(name, description or f"Exact {name}.", lambda raw: raw)
+
+
+def date_filters(field: str, noun: str = "") -> tuple[Filter, ...]:
+    """The five ``{field}_{op}`` filters over one timestamp column."""
+    noun = noun or field
+    return tuple(
+        Filter(
+            f"{field}_{op}",
+            f"{noun} {op.replace('_', ' ')} this date (YYYY-MM-DD or ISO 8601).",
+            lambda raw, op=op: parse_date(raw, op),  # type: ignore[misc]
+        )
+        for op in DATE_OPS
+    )
+
+
+class Filters(Mapping[str, Any]):
+    """Parsed filter values by name; filters that were absent or ignored are missing."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def dates(self, field: str) -> list[DateBound]:
+        return [self._values[f"{field}_{op}"] for op in DATE_OPS if f"{field}_{op}" in self._values]
+
+
+def no_match_or(value: Any, condition: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[bool]:
+    return false() if isinstance(value, NoMatch) else condition(value)
+
+
+class FilterSet:
+    def __init__(self, *filters: Filter) -> None:
+        self.filters = filters
+        self.dependency = Depends(self._build_dependency())
+
+    def _build_dependency(self) -> Callable[..., Filters]:
+        filters = self.filters
+
+        def dependency(**raw: str | None) -> Filters:
+            values: dict[str, Any] = {}
+            for index, spec in enumerate(filters):
+                text = raw.get(f"f{index}")
+                if text is None or text == "":
+                    continue
+                parsed = spec.parse(text)
+                if parsed is not None:
+                    values[spec.name] = parsed
+            return Filters(values)
+
+        dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(
+                    f"f{index}",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=Query(
+                        None,
+                        alias=f"query[{spec.name}]",
+                        description=spec.description,
+                        json_schema_extra={"x-syllabus-type": spec.openapi_type},
+                    ),
+                    annotation=str | None,
+                )
+                for index, spec in enumerate(filters)
+            ]
+        )
+        return dependency

@@ -1,0 +1,79 @@
+"""``Repository[M]``: the SQL every site-owned table shares, scoped to one site.
+
+Tenancy lives here: every statement a repository builds carries ``site_id = :site``, so another
+site's id finds nothing and answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from syllabus.kit.schemas import INT64_MAX
+from syllabus.pagination import PageParams
+
+if TYPE_CHECKING:
+    from syllabus.context import Scope
+
+M = TypeVar("M", bound=Any)
+
+
+class Repository(Generic[M]):
+    model: ClassVar[type[Any]]
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.session = scope.session
+        self.site_id = scope.site.id
+
+    def scoped(self) -> ColumnElement[bool]:
+        return self.model.site_id == self.site_id  # type: ignore[no-any-return]
+
+    def select(self) -> Select[tuple[M]]:
+        """The base statement; resources add the eager loads their responses need."""
+        return select(self.model).where(self.scoped())
+
+    def get(self, id: int) -> M | None:
+        if not -INT64_MAX <= id <= INT64_MAX:
+            return None
+        return self.session.scalars(self.select().where(self.model.id == id)).first()
+
+    def find(self, *conditions: ColumnElement[bool]) -> M | None:
+        return self.session.scalars(self.select().where(*conditions).limit(1)).first()
+
+    def count(self, *conditions: ColumnElement[bool]) -> int:
+        statement = select(func.count()).select_from(self.model).where(self.scoped(), *conditions)
+        return int(self.session.scalar(statement) or 0)
+
+    def page(
+        self, conditions: Sequence[ColumnElement[bool]], params: PageParams
+    ) -> tuple[Sequence[M], int]:
+        """One page in ascending id order, and the total, in two indexed queries."""
+        total = self.count(*conditions)
+        if params.offset >= total:
+            return [], total
+        statement = (
+            self.select()
+            .where(*conditions)
+            .order_by(self.model.id)
+            .limit(params.limit)
+            .offset(params.offset)
+        )
+        return self.session.scalars(statement).unique().all(), total
+
+    def add(self, obj: M) -> M:
+        obj.site_id = self.site_id
+        if getattr(obj, "created_at", None) is None:
+            obj.created_at = self.scope.now
+        if getattr(obj, "updated_at", None) is None:
+            obj.updated_at = self.scope.now
+        self.session.add(obj)
+        return obj
+
+    def touch(self, obj: M) -> None:
+        obj.updated_at = self.scope.now
+
+    def delete(self, obj: M) -> None:
+        self.session.delete(obj)

@@ -1,0 +1,59 @@
+"""Pydantic bases and the wire encodings of FIDELITY §6.
+
+* ``Timestamp``: UTC, milliseconds, ``Z`` (``2024-02-22T20:32:52.726Z``).
+* ``DecimalString``: decimals as JSON strings, Rails ``BigDecimal#to_s`` style (``"1.0"``).
+* ``DbInt``: an integer that fits a 64-bit column; a larger one is a 422, never a database error.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+
+INT64_MAX = 2**63 - 1
+
+
+def format_timestamp(value: datetime) -> str:
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def format_decimal(value: Decimal | float | int) -> str:
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else "0.0"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{int(number)}.0"
+    return format(number.normalize(), "f")
+
+
+def _as_utc(value: Any) -> Any:
+    # Naive input times are UTC, as on Thinkific.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+Timestamp = Annotated[datetime, PlainSerializer(format_timestamp, return_type=str)]
+DecimalString = Annotated[Decimal | float, PlainSerializer(format_decimal, return_type=str)]
+DbInt = Annotated[int, Field(ge=-INT64_MAX, le=INT64_MAX)]
+Text = Annotated[str, Field(max_length=255)]
+LongText = Annotated[str, Field(max_length=65_535)]
+
+
+class ResponseSchema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RequestSchema(BaseModel):
+    """Request bodies: unknown keys are ignored, as Rails' strong parameters ignore them."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+# Accepted in bodies: ISO 8601 with ``Z`` or an offset, with or without fractional seconds.
+InputTimestamp = Annotated[datetime, AfterValidator(_as_utc)]

@@ -1,0 +1,30 @@
+"""Field rules shared by request schemas, with Rails' messages."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+# What Devise's default email regexp accepts: something@something.tld, no spaces.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("can't be blank")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("can't be blank")
+    if not EMAIL_PATTERN.match(value):
+        raise ValueError("is invalid")
+    return value
+
+
+Required = Annotated[str, Field(max_length=255), AfterValidator(_not_blank)]
+Email = Annotated[str, Field(max_length=255), AfterValidator(_email)]

@@ -1,0 +1,81 @@
+"""The ASGI application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import text
+from starlette.responses import Response
+
+from syllabus import __version__
+from syllabus.api import ADMIN_PREFIX, admin_router
+from syllabus.config import Settings, get_settings
+from syllabus.db import Database
+from syllabus.errors import install_error_handlers
+from syllabus.kit.body import BodyNormalizer
+from syllabus.kit.responses import json_response
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Syllabus",
+        version=__version__,
+        description="A stateful, persistent server that speaks Thinkific's Admin API.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_error_handlers(app)
+    app.include_router(admin_router)
+    app.add_middleware(
+        BodyNormalizer,
+        max_body_bytes=settings.max_body_bytes,
+        prefixes=(ADMIN_PREFIX, "/api/v2/", "/_syllabus/"),
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return json_response({"status": "ok"})
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        await database.run(lambda session: session.execute(text("SELECT 1")), write=False)
+        return json_response({"status": "ok"})
+
+    _install_openapi(app)
+    return app
+
+
+def _install_openapi(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Auth-API-Key"},
+            "Subdomain": {"type": "apiKey", "in": "header", "name": "X-Auth-Subdomain"},
+            "Bearer": {"type": "http", "scheme": "bearer"},
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith(ADMIN_PREFIX):
+                for operation in operations.values():
+                    operation["security"] = [{"ApiKey": [], "Subdomain": []}, {"Bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

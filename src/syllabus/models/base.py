@@ -1,0 +1,84 @@
+"""The declarative base: naming convention, UTC datetimes, 64-bit global ids.
+
+Ids are global across sites (one sequence per table), as on Thinkific, and never reused:
+SQLite tables use AUTOINCREMENT.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC on every backend; read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Record(Base):
+    """A row with a global id and Thinkific's ``created_at``/``updated_at``."""
+
+    __abstract__ = True
+
+    @declared_attr.directive
+    def __table_args__(cls) -> Any:
+        return {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+def site_fk() -> Mapped[int]:
+    return mapped_column(Id, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False)
+
+
+def table_args(*items: Any) -> tuple[Any, ...]:
+    """``__table_args__`` for a ``Record`` that also declares indexes or constraints."""
+    return (*items, {"sqlite_autoincrement": True})
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """A decimal kept exactly as text: SQLite has no decimal type, and we never do sums in SQL."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(Decimal(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)

@@ -1,0 +1,150 @@
+"""Sites and their credentials: what the CLI and the control plane create.
+
+Each function is one step inside the caller's unit of work; none commits.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from syllabus.auth import hash_secret, new_access_token, new_api_key
+from syllabus.clock import clock
+from syllabus.models import Base, Credential, Site
+
+SUBDOMAIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+API_KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# Bearer tokens minted by the CLI live this long unless asked otherwise.
+DEFAULT_TOKEN_LIFETIME = timedelta(days=3650)
+
+
+class SiteError(ValueError):
+    """A site or credential request that cannot be honoured; the message says why."""
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    site: Site
+    secret: str
+
+
+def validate_subdomain(subdomain: str) -> str:
+    subdomain = subdomain.strip().lower()
+    if not SUBDOMAIN_PATTERN.match(subdomain):
+        raise SiteError(
+            f"invalid subdomain {subdomain!r}: use lowercase letters, digits and hyphens"
+        )
+    return subdomain
+
+
+def get_site(session: Session, subdomain: str) -> Site:
+    site = session.scalars(select(Site).where(Site.subdomain == subdomain.strip().lower())).first()
+    if site is None:
+        raise SiteError(f"no site with subdomain {subdomain!r}")
+    return site
+
+
+def find_site(session: Session, subdomain: str) -> Site | None:
+    return session.scalars(select(Site).where(Site.subdomain == subdomain.strip().lower())).first()
+
+
+def _issue(
+    session: Session,
+    site: Site,
+    kind: str,
+    secret: str,
+    now: datetime,
+    *,
+    expires_at: datetime | None = None,
+    label: str | None = None,
+) -> None:
+    digest = hash_secret(secret)
+    if session.scalar(select(func.count()).where(Credential.token_hash == digest)):
+        raise SiteError("that key is already in use")
+    session.add(
+        Credential(
+            site_id=site.id,
+            kind=kind,
+            token_hash=digest,
+            hint=secret[-4:],
+            label=label,
+            expires_at=expires_at,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def create_site(
+    session: Session, subdomain: str, *, api_key: str | None = None, name: str | None = None
+) -> IssuedSecret:
+    subdomain = validate_subdomain(subdomain)
+    if find_site(session, subdomain) is not None:
+        raise SiteError(f"a site with subdomain {subdomain!r} already exists")
+    if api_key is not None and not API_KEY_PATTERN.match(api_key):
+        raise SiteError("an API key is 32 lowercase hex characters")
+    now = clock.now()
+    site = Site(
+        subdomain=subdomain,
+        name=name or subdomain,
+        global_id=str(uuid.uuid4()),
+        clock_offset_seconds=0.0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(site)
+    session.flush()
+    key = api_key or new_api_key()
+    _issue(session, site, "api_key", key, now)
+    return IssuedSecret(site, key)
+
+
+def create_api_key(session: Session, subdomain: str, *, api_key: str | None = None) -> IssuedSecret:
+    site = get_site(session, subdomain)
+    if api_key is not None and not API_KEY_PATTERN.match(api_key):
+        raise SiteError("an API key is 32 lowercase hex characters")
+    key = api_key or new_api_key()
+    _issue(session, site, "api_key", key, clock.now())
+    return IssuedSecret(site, key)
+
+
+def create_access_token(
+    session: Session, subdomain: str, *, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
+) -> IssuedSecret:
+    site = get_site(session, subdomain)
+    token = new_access_token()
+    now = clock.now()
+    _issue(session, site, "access_token", token, now, expires_at=now + lifetime)
+    return IssuedSecret(site, token)
+
+
+def revoke(session: Session, secret: str) -> bool:
+    credential = session.scalars(
+        select(Credential).where(Credential.token_hash == hash_secret(secret))
+    ).first()
+    if credential is None or credential.revoked_at is not None:
+        return False
+    credential.revoked_at = clock.now()
+    return True
+
+
+def list_sites(session: Session) -> list[Site]:
+    return list(session.scalars(select(Site).order_by(Site.id)))
+
+
+def reset_site(session: Session, site: Site) -> None:
+    """Delete every row the site owns except its credentials: a clean slate, same keys."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name in ("sites", "credentials") or "site_id" not in table.c:
+            continue
+        session.execute(delete(table).where(table.c.site_id == site.id))
+
+
+def delete_site(session: Session, site: Site) -> None:
+    reset_site(session, site)
+    session.delete(site)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import selectinload
+
+from syllabus.kit.filters import Filters, no_match_or
+from syllabus.kit.repository import Repository
+from syllabus.models import (
+    CustomProfileField,
+    CustomProfileFieldDefinition,
+    GroupMembership,
+    User,
+    course_admins,
+)
+
+
+class UserRepository(Repository[User]):
+    model = User
+
+    def select(self) -> Select[tuple[User]]:
+        return super().select().options(selectinload(User.custom_profile_fields))
+
+    def by_email(self, email: str) -> User | None:
+        return self.find(User.email_key == email.strip().lower())
+
+    def by_external_id(self, provider: str, external_id: str) -> User | None:
+        return self.find(User.provider == provider, User.external_id == external_id)
+
+    def conditions(self, filters: Filters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if "email" in filters:
+            conditions.append(User.email_key == filters["email"].strip().lower())
+        if "role" in filters:
+            conditions.append(User.roles_text.contains(f",{filters['role'].strip()},"))
+        if "external_source" in filters:
+            conditions.append(User.external_source == filters["external_source"])
+        if "custom_profile_field_label" in filters or "custom_profile_field_value" in filters:
+            fields = select(CustomProfileField.user_id).where(
+                CustomProfileField.site_id == self.site_id
+            )
+            if "custom_profile_field_label" in filters:
+                fields = fields.join(CustomProfileField.definition).where(
+                    CustomProfileFieldDefinition.label == filters["custom_profile_field_label"]
+                )
+            if "custom_profile_field_value" in filters:
+                fields = fields.where(
+                    CustomProfileField.value == filters["custom_profile_field_value"]
+                )
+            conditions.append(User.id.in_(fields))
+        if "group_id" in filters:
+            conditions.append(
+                no_match_or(
+                    filters["group_id"],
+                    lambda group_id: User.id.in_(
+                        select(GroupMembership.user_id).where(
+                            GroupMembership.site_id == self.site_id,
+                            GroupMembership.group_id == group_id,
+                        )
+                    ),
+                )
+            )
+        return conditions
+
+    def administered_course_ids(self, users: Iterable[User]) -> dict[int, list[int]]:
+        """Course ids each user administers, in one query for a whole page."""
+        ids = [user.id for user in users if "course_admin" in user.roles]
+        found: dict[int, list[int]] = {}
+        if not ids:
+            return found
+        rows = self.session.execute(
+            select(course_admins.c.user_id, course_admins.c.course_id)
+            .where(course_admins.c.user_id.in_(ids))
+            .order_by(course_admins.c.course_id)
+        )
+        for user_id, course_id in rows:
+            found.setdefault(user_id, []).append(course_id)
+        return found
+
+    def definitions(
+        self, ids: Sequence[int] | None = None
+    ) -> dict[int, CustomProfileFieldDefinition]:
+        statement = select(CustomProfileFieldDefinition).where(
+            CustomProfileFieldDefinition.site_id == self.site_id
+        )
+        if ids is not None:
+            statement = statement.where(CustomProfileFieldDefinition.id.in_(ids))
+        return {d.id: d for d in self.session.scalars(statement)}
+
+    def update(self, user: User, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            setattr(user, key, value)
+        self.touch(user)

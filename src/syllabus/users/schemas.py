@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from syllabus.kit.schemas import (
+    DbInt,
+    DecimalString,
+    LongText,
+    RequestSchema,
+    ResponseSchema,
+    Text,
+    Timestamp,
+)
+from syllabus.kit.validation import Email, Required
+
+Role = Literal["affiliate", "course_admin", "group_analyst", "site_admin"]
+Provider = Literal["SSO", "OPENID_CONNECT"]
+Password = Annotated[str, Field(min_length=6, max_length=128)]
+Commission = Annotated[Decimal, Field(ge=0, le=100, max_digits=12)]
+
+
+class CustomProfileFieldRead(ResponseSchema):
+    id: int
+    value: str | None
+    label: str
+    custom_profile_field_definition_id: int
+
+
+class UserRead(ResponseSchema):
+    id: int
+    created_at: Timestamp
+    first_name: str
+    last_name: str
+    full_name: str
+    company: str | None
+    email: str
+    roles: list[Role]
+    avatar_url: str | None
+    bio: str | None
+    headline: str | None
+    affiliate_code: str | None
+    external_source: str | None
+    affiliate_commission: DecimalString | None
+    affiliate_commission_type: str | None
+    affiliate_payout_email: str | None
+    administered_course_ids: list[int]
+    custom_profile_fields: list[CustomProfileFieldRead]
+
+
+class AuthenticationRead(ResponseSchema):
+    provider: Provider
+    external_id: str
+
+
+class CustomProfileFieldInput(RequestSchema):
+    custom_profile_field_definition_id: DbInt
+    value: Annotated[str, Field(max_length=65_535)] | None = None
+
+
+class UserFields(RequestSchema):
+    """Fields a create and an update share."""
+
+    password: Password | None = None
+    roles: list[Role] | None = None
+    bio: LongText | None = None
+    company: Text | None = None
+    headline: Text | None = None
+    affiliate_code: Text | None = None
+    affiliate_commission: Commission | None = None
+    affiliate_commission_type: Literal["%", "$"] | None = None
+    affiliate_payout_email: Text | None = None
+    custom_profile_fields: list[CustomProfileFieldInput] | None = None
+    skip_custom_fields_validation: bool = False
+
+
+class UserCreate(UserFields):
+    first_name: Required
+    last_name: Required
+    email: Email
+    send_welcome_email: bool = False
+    external_id: Text | None = None
+    provider: Provider | None = None
+    avatar_url: Annotated[str, Field(max_length=2048)] | None = None
+    external_source: Text | None = None
+
+
+class UserUpdate(UserFields):
+    """PUT, but partial: only the keys present change. An explicit null clears a field."""
+
+    first_name: Required | None = None
+    last_name: Required | None = None
+    email: Email | None = None
+    avatar_url: Annotated[str, Field(max_length=2048)] | None = None
+    external_source: Text | None = None
