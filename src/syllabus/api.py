@@ -6,6 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from syllabus.chapters.router import router as chapters_router
+from syllabus.contents.router import router as contents_router
+from syllabus.courses.router import router as courses_router
+from syllabus.custom_profile_fields.router import router as custom_profile_fields_router
+from syllabus.enrollments.router import router as enrollments_router
 from syllabus.users.router import router as users_router
 
 ADMIN_PREFIX = "/api/public/v1"
@@ -27,5 +32,12 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 admin_router = APIRouter(prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES)
-for resource_router in (users_router,):
+for resource_router in (
+    chapters_router,
+    contents_router,
+    courses_router,
+    custom_profile_fields_router,
+    enrollments_router,
+    users_router,
+):
     admin_router.include_router(resource_router)
