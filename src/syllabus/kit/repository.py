@@ -48,16 +48,19 @@ class Repository(Generic[M]):
         return int(self.session.scalar(statement) or 0)
 
     def page(
-        self, conditions: Sequence[ColumnElement[bool]], params: PageParams
+        self,
+        conditions: Sequence[ColumnElement[bool]],
+        params: PageParams,
+        order_by: Sequence[Any] = (),
     ) -> tuple[Sequence[M], int]:
-        """One page in ascending id order, and the total, in two indexed queries."""
+        """One page (ascending id unless ``order_by`` says otherwise) and the total, in two queries."""
         total = self.count(*conditions)
         if params.offset >= total:
             return [], total
         statement = (
             self.select()
             .where(*conditions)
-            .order_by(self.model.id)
+            .order_by(*order_by, self.model.id)
             .limit(params.limit)
             .offset(params.offset)
         )
