@@ -1,0 +1,95 @@
+"""The control plane, ``/_syllabus/...``: sites, keys, tokens, reset, the virtual clock, events.
+
+Guarded by ``SYLLABUS_ADMIN_TOKEN`` (``Authorization: Bearer <token>``).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from syllabus.control import service
+from syllabus.control.context import AdminDep
+from syllabus.control.schemas import (
+    ClockRead,
+    ClockUpdate,
+    EventRead,
+    KeyCreated,
+    SiteCreate,
+    SiteCreated,
+    SiteRead,
+    TokenCreated,
+)
+from syllabus.kit.responses import json_response, no_content
+from syllabus.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/_syllabus", tags=["Control plane"])
+
+
+@router.post("/sites", status_code=201, response_model=SiteCreated)
+async def create_site(admin: AdminDep, body: SiteCreate | None = None) -> Response:
+    """Create a site and its first API key. Omit the subdomain for a random one (one per test)."""
+    data = body or SiteCreate()
+    return json_response(await admin.run(lambda s: service.create_site(s, data)), status_code=201)
+
+
+@router.get("/sites", response_model=Page[SiteRead])
+async def list_sites(admin: AdminDep, page: PageParamsDep) -> Response:
+    """List sites."""
+    return json_response(await admin.run(lambda s: service.list_sites(s, page), write=False))
+
+
+@router.get("/sites/{subdomain}", response_model=SiteRead)
+async def get_site(admin: AdminDep, subdomain: str) -> Response:
+    """Get a site."""
+    return json_response(await admin.run(lambda s: service.get_site(s, subdomain), write=False))
+
+
+@router.delete("/sites/{subdomain}", status_code=204)
+async def delete_site(admin: AdminDep, subdomain: str) -> Response:
+    """Delete a site and everything in it."""
+    await admin.run(lambda s: service.delete_site(s, subdomain))
+    return no_content()
+
+
+@router.post("/sites/{subdomain}/reset", status_code=204)
+async def reset_site(admin: AdminDep, subdomain: str) -> Response:
+    """Delete everything in a site but the site and its credentials."""
+    await admin.run(lambda s: service.reset_site(s, subdomain))
+    return no_content()
+
+
+@router.post("/sites/{subdomain}/keys", status_code=201, response_model=KeyCreated)
+async def create_key(admin: AdminDep, subdomain: str) -> Response:
+    """Create another API key for a site."""
+    return json_response(
+        await admin.run(lambda s: service.create_key(s, subdomain)), status_code=201
+    )
+
+
+@router.post("/sites/{subdomain}/tokens", status_code=201, response_model=TokenCreated)
+async def create_token(admin: AdminDep, subdomain: str) -> Response:
+    """Mint a bearer access token for a site."""
+    return json_response(
+        await admin.run(lambda s: service.create_token(s, subdomain)), status_code=201
+    )
+
+
+@router.get("/sites/{subdomain}/clock", response_model=ClockRead)
+async def get_clock(admin: AdminDep, subdomain: str) -> Response:
+    """Read a site's virtual clock."""
+    return json_response(await admin.run(lambda s: service.get_clock(s, subdomain), write=False))
+
+
+@router.put("/sites/{subdomain}/clock", response_model=ClockRead)
+async def set_clock(admin: AdminDep, subdomain: str, body: ClockUpdate) -> Response:
+    """Move a site's clock: expiry and every other "now" for the site follow it."""
+    return json_response(await admin.run(lambda s: service.set_clock(s, subdomain, body)))
+
+
+@router.get("/sites/{subdomain}/events", response_model=Page[EventRead])
+async def list_events(admin: AdminDep, subdomain: str, page: PageParamsDep) -> Response:
+    """List the events a site's writes recorded, oldest first."""
+    return json_response(
+        await admin.run(lambda s: service.list_events(s, subdomain, page), write=False)
+    )

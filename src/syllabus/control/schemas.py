@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from syllabus.kit.schemas import RequestSchema, Timestamp
+
+
+class SiteCreate(RequestSchema):
+    subdomain: Annotated[str, Field(max_length=63)] | None = Field(
+        None, description="Lowercase letters, digits and hyphens. Omit for a random one."
+    )
+    api_key: Annotated[str, Field(max_length=64)] | None = Field(
+        None, description="32 lowercase hex characters. Omit to generate one."
+    )
+    name: Annotated[str, Field(max_length=255)] | None = None
+
+
+class SiteRead(BaseModel):
+    id: int
+    subdomain: str
+    name: str
+    global_id: str
+    created_at: Timestamp
+    clock_offset_seconds: float
+
+
+class SiteCreated(SiteRead):
+    api_key: str
+
+
+class KeyCreated(BaseModel):
+    api_key: str
+
+
+class TokenCreated(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: Timestamp
+
+
+class ClockUpdate(RequestSchema):
+    """Set exactly one: an absolute time, an offset from the wall clock, or an advance."""
+
+    now: Timestamp | None = None
+    offset_seconds: float | None = Field(None, ge=-(10**10), le=10**10)
+    advance_seconds: float | None = Field(None, ge=-(10**10), le=10**10)
+
+
+class ClockRead(BaseModel):
+    now: Timestamp
+    offset_seconds: float
+
+
+class EventRead(BaseModel):
+    id: str
+    resource: str
+    action: str
+    created_at: Timestamp
+    payload: dict[str, Any]

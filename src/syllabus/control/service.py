@@ -1,0 +1,124 @@
+"""Control-plane operations: what Thinkific's API cannot do (sites, keys, reset, clock, events)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from syllabus.clock import clock
+from syllabus.control.schemas import (
+    ClockRead,
+    ClockUpdate,
+    EventRead,
+    KeyCreated,
+    SiteCreate,
+    SiteCreated,
+    SiteRead,
+    TokenCreated,
+)
+from syllabus.errors import RecordNotFound, Unprocessable
+from syllabus.models import Event, Site
+from syllabus.pagination import Page, PageParams, build_page
+from syllabus.sites import service as sites
+
+
+def _site(session: Session, subdomain: str) -> Site:
+    site = sites.find_site(session, subdomain)
+    if site is None:
+        raise RecordNotFound()
+    return site
+
+
+def site_read(site: Site) -> SiteRead:
+    return SiteRead.model_validate(site, from_attributes=True)
+
+
+def create_site(session: Session, data: SiteCreate) -> SiteCreated:
+    subdomain = data.subdomain or f"site-{secrets.token_hex(6)}"
+    try:
+        issued = sites.create_site(session, subdomain, api_key=data.api_key, name=data.name)
+    except sites.SiteError as error:
+        field = "api_key" if "key" in str(error) else "subdomain"
+        raise Unprocessable({field: [str(error)]}) from error
+    return SiteCreated(**site_read(issued.site).model_dump(), api_key=issued.secret)
+
+
+def list_sites(session: Session, params: PageParams) -> Page[SiteRead]:
+    total = int(session.scalar(select(func.count()).select_from(Site)) or 0)
+    rows = session.scalars(select(Site).order_by(Site.id).limit(params.limit).offset(params.offset))
+    return build_page([site_read(site) for site in rows], total, params)
+
+
+def get_site(session: Session, subdomain: str) -> SiteRead:
+    return site_read(_site(session, subdomain))
+
+
+def delete_site(session: Session, subdomain: str) -> None:
+    sites.delete_site(session, _site(session, subdomain))
+
+
+def reset_site(session: Session, subdomain: str) -> None:
+    sites.reset_site(session, _site(session, subdomain))
+
+
+def create_key(session: Session, subdomain: str) -> KeyCreated:
+    _site(session, subdomain)
+    return KeyCreated(api_key=sites.create_api_key(session, subdomain).secret)
+
+
+def create_token(session: Session, subdomain: str) -> TokenCreated:
+    _site(session, subdomain)
+    issued = sites.create_access_token(session, subdomain)
+    return TokenCreated(
+        access_token=issued.secret, expires_at=clock.now() + sites.DEFAULT_TOKEN_LIFETIME
+    )
+
+
+def _clock_read(site: Site) -> ClockRead:
+    return ClockRead(
+        now=clock.now(site.clock_offset_seconds), offset_seconds=site.clock_offset_seconds
+    )
+
+
+def get_clock(session: Session, subdomain: str) -> ClockRead:
+    return _clock_read(_site(session, subdomain))
+
+
+def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> ClockRead:
+    given = [v for v in (data.now, data.offset_seconds, data.advance_seconds) if v is not None]
+    if len(given) != 1:
+        raise Unprocessable({"base": ["set exactly one of now, offset_seconds, advance_seconds"]})
+    site = _site(session, subdomain)
+    if data.now is not None:
+        site.clock_offset_seconds = (data.now - clock.now()) / timedelta(seconds=1)
+    elif data.offset_seconds is not None:
+        site.clock_offset_seconds = data.offset_seconds
+    elif data.advance_seconds is not None:
+        site.clock_offset_seconds += data.advance_seconds
+    return _clock_read(site)
+
+
+def list_events(session: Session, subdomain: str, params: PageParams) -> Page[EventRead]:
+    site = _site(session, subdomain)
+    total = int(session.scalar(select(func.count()).where(Event.site_id == site.id)) or 0)
+    rows = session.scalars(
+        select(Event)
+        .where(Event.site_id == site.id)
+        .order_by(Event.id)
+        .limit(params.limit)
+        .offset(params.offset)
+    )
+    items = [
+        EventRead(
+            id=event.public_id,
+            resource=event.resource,
+            action=event.action,
+            created_at=event.created_at,
+            payload=event.payload,
+        )
+        for event in rows
+    ]
+    return build_page(items, total, params)
