@@ -23,6 +23,9 @@ from syllabus.users.schemas import (
 )
 
 TAKEN = "has already been taken"
+# Module-level aliases: inside UserService, `list` names the method, not the builtin.
+FieldInputs = list[CustomProfileFieldInput]
+Messages = list[str]
 # Keys of UserCreate/UserUpdate that are not plain columns.
 _NOT_COLUMNS = {
     "password",
@@ -46,7 +49,7 @@ class UserService:
                 full_name=user.full_name,
                 company=user.company,
                 email=user.email,
-                roles=user.roles,  # type: ignore[arg-type]
+                roles=user.roles,
                 avatar_url=user.avatar_url,
                 bio=user.bio,
                 headline=user.headline,
@@ -88,7 +91,7 @@ class UserService:
         user = self.get(scope, user_id)
         if user.provider != provider or user.external_id is None:
             raise RecordNotFound()
-        return AuthenticationRead(provider=provider, external_id=user.external_id)  # type: ignore[arg-type]
+        return AuthenticationRead(provider=provider, external_id=user.external_id)
 
     def create(self, scope: Scope, data: UserCreate) -> UserRead:
         repository = UserRepository(scope)
@@ -176,14 +179,14 @@ class UserService:
     def _check_custom_fields(
         self,
         scope: Scope,
-        fields: list[CustomProfileFieldInput] | None,
+        fields: FieldInputs | None,
         data: UserCreate | UserUpdate,
         *,
         creating: bool,
-        errors: dict[str, list[str]],
+        errors: dict[str, Messages],
     ) -> None:
         definitions = UserRepository(scope).definitions()
-        messages: list[str] = []
+        messages: Messages = []
         given = {f.custom_profile_field_definition_id: f for f in fields or []}
         for definition_id in given:
             if definition_id not in definitions:
@@ -198,9 +201,7 @@ class UserService:
             errors["custom_profile_fields"] = messages
 
     @staticmethod
-    def _write_custom_fields(
-        scope: Scope, user: User, fields: list[CustomProfileFieldInput]
-    ) -> None:
+    def _write_custom_fields(scope: Scope, user: User, fields: FieldInputs) -> None:
         ids = [f.custom_profile_field_definition_id for f in fields]
         scope.session.execute(
             delete(CustomProfileField).where(
