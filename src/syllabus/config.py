@@ -20,8 +20,6 @@ class Settings(BaseSettings):
     base_domain: str = "localhost"
     # Requests and bodies larger than this get 413 before any parsing.
     max_body_bytes: int = 1_048_576
-    rate_limit_per_minute: str = "120"
-    redis_url: str | None = None
     log_level: str = "info"
 
 
