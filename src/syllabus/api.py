@@ -16,10 +16,36 @@ from syllabus.users.router import router as users_router
 ADMIN_PREFIX = "/api/public/v1"
 
 
+# Thinkific's error bodies, so that our OpenAPI rejects anything else (FastAPI's {"detail": ...}).
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}},
+    "required": ["error"],
+    "additionalProperties": False,
+}
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "errors": {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                {"type": "array", "items": {"type": "string"}},
+            ]
+        }
+    },
+    "required": ["errors"],
+    "additionalProperties": False,
+}
+
+
 def _error(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    schema = VALIDATION_ERROR_SCHEMA if "errors" in example else ERROR_SCHEMA
     return {
         "description": description,
-        "content": {"application/json": {"example": example, "schema": {"type": "object"}}},
+        "content": {"application/json": {"example": example, "schema": schema}},
     }
 
 

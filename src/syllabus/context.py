@@ -19,30 +19,33 @@ from starlette.responses import Response
 
 from syllabus.auth import Credentials, SiteRef, authenticate, credentials_from
 from syllabus.clock import clock
+from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.kit.responses import json_response, no_content
 
 
 @dataclass(slots=True)
 class Scope:
-    """One unit of work for one site: its session, the site, and the site's "now"."""
+    """One unit of work for one site: its session, the site, the site's "now", the settings."""
 
     session: Session
     site: SiteRef
     now: datetime
+    settings: Settings
 
 
 class Api:
     def __init__(self, request: Request) -> None:
         self.database: Database = request.app.state.database
+        self.settings: Settings = request.app.state.settings
         self.credentials: Credentials | None = credentials_from(request.headers)
 
     async def run(self, work: Callable[[Scope], Any], *, write: bool) -> Any:
-        credentials = self.credentials
+        credentials, settings = self.credentials, self.settings
 
         def unit(session: Session) -> Any:
             site = authenticate(session, credentials, clock.now())
-            return work(Scope(session, site, clock.now(site.clock_offset_seconds)))
+            return work(Scope(session, site, clock.now(site.clock_offset_seconds), settings))
 
         return await self.database.run(unit, write=write)
 

@@ -1,5 +1,26 @@
+"""Chapters: https://developers.thinkific.com/api/api-documentation/#/Chapters"""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.responses import Response
 
-router = APIRouter(tags=["Chapters"])
+from syllabus.chapters.schemas import ChapterRead
+from syllabus.chapters.service import chapter_service
+from syllabus.contents.schemas import ContentRead
+from syllabus.context import ApiDep
+from syllabus.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/chapters", tags=["Chapters"])
+
+
+@router.get("/{id}", operation_id="getChapterByID", response_model=ChapterRead)
+async def get_chapter_by_id(api: ApiDep, id: int) -> Response:
+    """Get a chapter with the ids of its contents, in order."""
+    return await api.read(lambda scope: chapter_service.read(scope, id))
+
+
+@router.get("/{id}/contents", operation_id="getContentsByID", response_model=Page[ContentRead])
+async def get_contents_by_id(api: ApiDep, id: int, page: PageParamsDep) -> Response:
+    """List a chapter's contents by position."""
+    return await api.read(lambda scope: chapter_service.contents(scope, id, page))

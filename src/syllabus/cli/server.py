@@ -21,11 +21,11 @@ def migrate(database_url: DatabaseUrlOption = None) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(envvar="SYLLABUS_HOST", help="Address to bind.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(envvar="SYLLABUS_HOST", help="Address to bind.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="SYLLABUS_PORT", help="Port to bind.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(envvar="SYLLABUS_WORKERS", help="Worker processes.")
-    ] = 1,
+    workers: Annotated[int, typer.Option(envvar="SYLLABUS_WORKERS", help="Worker processes.")] = 1,
     database_url: DatabaseUrlOption = None,
     admin_token: Annotated[
         str | None,

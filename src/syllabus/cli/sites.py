@@ -49,7 +49,9 @@ def sites_list(database_url: DatabaseUrlOption = None) -> None:
         sites = list_sites(session)
         table = Table("id", "subdomain", "global id", "created at")
         for site in sites:
-            table.add_row(str(site.id), site.subdomain, site.global_id, format_timestamp(site.created_at))
+            table.add_row(
+                str(site.id), site.subdomain, site.global_id, format_timestamp(site.created_at)
+            )
     console.print(table)
 
 

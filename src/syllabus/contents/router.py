@@ -1,5 +1,18 @@
+"""Contents: https://developers.thinkific.com/api/api-documentation/#/Contents"""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.responses import Response
 
-router = APIRouter(tags=["Contents"])
+from syllabus.contents.schemas import ContentRead
+from syllabus.contents.service import content_service
+from syllabus.context import ApiDep
+
+router = APIRouter(prefix="/contents", tags=["Contents"])
+
+
+@router.get("/{id}", operation_id="getContentByID", response_model=ContentRead)
+async def get_content_by_id(api: ApiDep, id: int) -> Response:
+    """Get a content (lesson, quiz, download...) with its course player URL."""
+    return await api.read(lambda scope: content_service.read(scope, id))

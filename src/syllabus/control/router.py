@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from syllabus.api import COMMON_RESPONSES
 from syllabus.control import service
 from syllabus.control.context import AdminDep
 from syllabus.control.schemas import (
@@ -23,7 +24,7 @@ from syllabus.control.schemas import (
 from syllabus.kit.responses import json_response, no_content
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/_syllabus", tags=["Control plane"])
+router = APIRouter(prefix="/_syllabus", tags=["Control plane"], responses=COMMON_RESPONSES)
 
 
 @router.post("/sites", status_code=201, response_model=SiteCreated)
