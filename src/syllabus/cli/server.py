@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -31,17 +32,27 @@ def serve(
         str | None,
         typer.Option(envvar="SYLLABUS_ADMIN_TOKEN", help="Token that guards /_syllabus/."),
     ] = None,
+    base_domain: Annotated[
+        str | None,
+        typer.Option(envvar="SYLLABUS_BASE_DOMAIN", help="Domain used in generated URLs."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option(envvar="SYLLABUS_MAX_BODY_BYTES", help="Larger request bodies get 413."),
+    ] = None,
     log_level: Annotated[str, typer.Option(envvar="SYLLABUS_LOG_LEVEL")] = "info",
 ) -> None:
     """Migrate the database, then serve the API."""
     settings = settings_for(database_url)
     upgrade(settings.database_url)
-    # Workers are separate processes: they read their settings from the environment.
-    import os
-
-    os.environ["SYLLABUS_DATABASE_URL"] = settings.database_url
-    if admin_token:
-        os.environ["SYLLABUS_ADMIN_TOKEN"] = admin_token
+    # Worker processes build their app from the environment, so flags travel through it.
+    chosen = {
+        "SYLLABUS_DATABASE_URL": settings.database_url,
+        "SYLLABUS_ADMIN_TOKEN": admin_token,
+        "SYLLABUS_BASE_DOMAIN": base_domain,
+        "SYLLABUS_MAX_BODY_BYTES": None if max_body_bytes is None else str(max_body_bytes),
+    }
+    os.environ.update({name: value for name, value in chosen.items() if value is not None})
     console.print(f"Syllabus serving on http://{host}:{port}")
     uvicorn.run(
         "syllabus.main:create_app",
