@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO ?= demo
 export SYLLABUS_DATABASE_URL ?= sqlite:///./var/syllabus.db
 
-.PHONY: install install-dev serve migrate demo test test-pg lint fmt bench clean
+.PHONY: install install-dev serve migrate demo test test-pg lint fmt bench coverage-report clean
 
 $(BIN)/syllabus: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,13 +39,17 @@ test-pg: install-dev
 	SYLLABUS_TEST_DATABASE_URL=$${SYLLABUS_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 
 fmt: install-dev
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+# Regenerate docs/coverage.md: every upstream operation, [x] where implemented.
+coverage-report: install-dev
+	$(BIN)/python scripts/coverage.py
 
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from syllabus.db import Database
 from syllabus.sites.service import create_site
+from tests.openapi_validator import assert_matches_openapi
 
 T = TypeVar("T")
 PREFIX = "/api/public/v1"
@@ -32,8 +33,12 @@ class SiteClient:
         return {"X-Auth-API-Key": self.key, "X-Auth-Subdomain": self.subdomain}
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request with the site's credentials; its response must match our OpenAPI."""
         headers = {**self.headers, **kwargs.pop("headers", {})}
-        return self.http.request(method, PREFIX + path, headers=headers, **kwargs)
+        response = self.http.request(method, PREFIX + path, headers=headers, **kwargs)
+        if response.status_code != 500:
+            assert_matches_openapi(self.http.app.openapi(), method, PREFIX + path, response)  # type: ignore[attr-defined]
+        return response
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", path, **kwargs)

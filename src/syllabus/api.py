@@ -55,6 +55,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _error("Not found", {"error": "Record not found."}),
     413: _error("Body too large", {"error": "Request body is too large."}),
     422: _error("Validation failed", {"errors": {"email": ["has already been taken"]}}),
+    500: _error("Unexpected failure; nothing was written", {"error": "Internal Server Error"}),
 }
 
 admin_router = APIRouter(prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES)

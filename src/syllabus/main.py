@@ -19,7 +19,7 @@ from syllabus.config import Settings, get_settings
 from syllabus.control.router import router as control_router
 from syllabus.db import Database
 from syllabus.errors import install_error_handlers
-from syllabus.kit.body import BodyNormalizer
+from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
 
 
@@ -39,6 +39,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # Clients disable redirects (FIDELITY §9.1): never answer 307 for a trailing slash.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.database = database
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(admin_router)
     app.include_router(control_router)
     _install_docs(app)
+    app.add_middleware(IgnoreTrailingSlash)
     app.add_middleware(
         BodyNormalizer,
         max_body_bytes=settings.max_body_bytes,

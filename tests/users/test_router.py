@@ -77,7 +77,8 @@ class TestCreateUser:
             affiliate_commission_type="%",
         )
         assert isinstance(body["id"], int)
-        assert body["created_at"].endswith("Z") and len(body["created_at"]) == 24
+        assert body["created_at"].endswith("Z")
+        assert len(body["created_at"]) == 24
 
     def test_persists_and_can_be_read_back(self, site: SiteClient) -> None:
         created = site.post(
@@ -179,9 +180,7 @@ class TestCreateUser:
         assert response.json() == {
             "errors": {
                 "first_name": ["is too long (maximum is 255 characters)"],
-                "custom_profile_fields": [
-                    "must be less than or equal to 9223372036854775807"
-                ],
+                "custom_profile_fields": ["must be less than or equal to 9223372036854775807"],
             }
         }
 
@@ -304,7 +303,9 @@ class TestCreateUser:
     def test_failed_create_records_no_event(self, site: SiteClient) -> None:
         make_user(site, email="bob@example.com")
         site.post("/users", json={"first_name": "B", "last_name": "S", "email": "bob@example.com"})
-        assert site.db(lambda s: s.scalar(select(func.count()).where(Event.site_id == site.id))) == 0
+        assert (
+            site.db(lambda s: s.scalar(select(func.count()).where(Event.site_id == site.id))) == 0
+        )
 
 
 class TestListUsers:
@@ -451,7 +452,11 @@ class TestListUsers:
 class TestGetUser:
     def test_includes_administered_courses_and_profile_fields(self, site: SiteClient) -> None:
         user = make_user(
-            site, first_name="Bob", last_name="Smith", email="bob@example.com", roles=["course_admin"]
+            site,
+            first_name="Bob",
+            last_name="Smith",
+            email="bob@example.com",
+            roles=["course_admin"],
         )
         course_a, course_b = make_course(site), make_course(site)
         add_course_admin(site, course_b, user)
@@ -492,9 +497,7 @@ class TestGetUser:
         assert response.status_code == 404
         assert response.json() == {"error": "Record not found."}
 
-    def test_authentication_for_a_user_without_that_provider_is_404(
-        self, site: SiteClient
-    ) -> None:
+    def test_authentication_for_a_user_without_that_provider_is_404(self, site: SiteClient) -> None:
         user = make_user(site)
         response = site.get(f"/users/{user}/authentications/SSO")
         assert response.status_code == 404

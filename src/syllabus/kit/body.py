@@ -183,3 +183,17 @@ class BodyNormalizer:
         except Exception as error:
             raise BadRequest("The request body is not a valid form.") from error
         return rails_params(_form_pairs(form))
+
+
+class IgnoreTrailingSlash:
+    """``/users/`` is ``/users``, as Rails routes it; clients disable redirects, so never 307."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            trimmed = path.rstrip("/") or "/"
+            scope = {**scope, "path": trimmed, "raw_path": trimmed.encode()}
+        await self.app(scope, receive, send)

@@ -19,7 +19,7 @@ INT64_MAX = 2**63 - 1
 
 def format_timestamp(value: datetime) -> str:
     value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def format_decimal(value: Decimal | float | int) -> str:

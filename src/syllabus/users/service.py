@@ -81,7 +81,7 @@ class UserService:
         user: User | None = None
         if provider:
             user = repository.by_external_id(provider, id_or_external_id)
-        elif id_or_external_id.strip().lstrip("-").isdigit():
+        elif id_or_external_id.isascii() and id_or_external_id.isdigit():
             user = repository.get(int(id_or_external_id))
         if user is None:
             raise RecordNotFound()

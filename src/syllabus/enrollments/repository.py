@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from syllabus.courses.repository import CourseRepository
+from syllabus.kit.filters import Filters, no_match_or
+from syllabus.kit.repository import Repository
+from syllabus.models import Course, Enrollment, User
+from syllabus.users.repository import UserRepository
+
+
+def expired_at(now: datetime) -> ColumnElement[bool]:
+    """SQL for ``expired``: an expiry that is set and not in the future."""
+    return and_(Enrollment.expiry_date.is_not(None), Enrollment.expiry_date <= now)
+
+
+class EnrollmentRepository(Repository[Enrollment]):
+    model = Enrollment
+
+    def select(self) -> Select[tuple[Enrollment]]:
+        # Every response carries the user's and the course's fields: load both in the same query.
+        return (
+            super()
+            .select()
+            .options(joinedload(Enrollment.user, innerjoin=True))
+            .options(joinedload(Enrollment.course, innerjoin=True))
+        )
+
+    def for_pair(self, user: User, course: Course) -> Enrollment | None:
+        return self.find(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+
+    def course(self, id: int) -> Course | None:
+        return CourseRepository(self.scope).get(id)
+
+    def user(self, id: int) -> User | None:
+        return UserRepository(self.scope).get(id)
+
+    def conditions(self, filters: Filters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if "user_id" in filters:
+            conditions.append(
+                no_match_or(filters["user_id"], lambda user_id: Enrollment.user_id == user_id)
+            )
+        if "course_id" in filters:
+            conditions.append(
+                no_match_or(
+                    filters["course_id"], lambda course_id: Enrollment.course_id == course_id
+                )
+            )
+        if "email" in filters:
+            # A subquery rather than a join keeps the COUNT on the enrollments indexes alone.
+            # Emails are unique per site, so it is scalar: `user_id = (...)` lets SQLite use the
+            # (site_id, user_id, id) index for the ordered page, where `IN (...)` made it scan.
+            conditions.append(
+                Enrollment.user_id
+                == select(User.id)
+                .where(
+                    User.site_id == self.site_id,
+                    User.email_key == filters["email"].strip().lower(),
+                )
+                .scalar_subquery()
+            )
+        # Boolean filters: false selects the complement (FIDELITY §10 #13, `query[expired]=0`).
+        if "free_trial" in filters:
+            conditions.append(Enrollment.is_free_trial == filters["free_trial"])
+        if "full" in filters:
+            conditions.append(Enrollment.is_free_trial == (not filters["full"]))
+        if "completed" in filters:
+            done = Enrollment.completed_at.is_not(None)
+            conditions.append(done if filters["completed"] else Enrollment.completed_at.is_(None))
+        if "expired" in filters:
+            now = self.scope.now
+            conditions.append(
+                expired_at(now)
+                if filters["expired"]
+                else or_(Enrollment.expiry_date.is_(None), Enrollment.expiry_date > now)
+            )
+        conditions.extend(
+            bound.condition(Enrollment.created_at) for bound in filters.dates("created")
+        )
+        conditions.extend(
+            bound.condition(Enrollment.updated_at) for bound in filters.dates("updated")
+        )
+        return conditions

@@ -1,0 +1,314 @@
+"""A real ``syllabus serve`` process, driven by the real Thinkific client from PyPI.
+
+``thinkific==0.1.1`` talks to ``https://api.thinkific.com/api`` (``BASE_URL``, which
+``thinkific.client`` star-imports from ``thinkific.utils``); the tests point both names at the
+server on 127.0.0.1. The server shares the session's database, so sites and rows made here with
+``create_site`` and tests/factories.py are what it serves. Every wait is bounded, and every server
+is killed in its fixture's finalizer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import thinkific
+import thinkific.client
+import thinkific.utils
+from fastapi.testclient import TestClient
+
+from syllabus.db import Database
+from tests.factories import make_course
+from tests.support import PREFIX, SiteClient, new_site
+
+pytestmark = pytest.mark.live
+
+SYLLABUS = Path(sys.executable).with_name("syllabus")
+HOST = "127.0.0.1"
+STARTUP_SECONDS = 60.0
+STOP_SECONDS = 15.0
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def kill(self) -> None:
+        """SIGKILL, like ``kill -9``: no shutdown hooks, no chance to flush anything."""
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"server {self.process.pid} survived SIGKILL for {STOP_SECONDS}s")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(database_url: str, log: Path) -> Server:
+    """``syllabus serve`` on a free port, once it has bound that port and answers /healthz."""
+    for _attempt in range(3):
+        server = _spawn(database_url, log, free_port())
+        try:
+            if wait_until_serving(server):
+                return server
+        except BaseException:
+            server.kill()
+            raise
+        server.kill()  # another process took the port between probe and bind: try another
+    pytest.fail(f"the server could not bind a free port in 3 attempts:\n{server.log_tail()}")
+
+
+def _spawn(database_url: str, log: Path, port: int) -> Server:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SYLLABUS_LOG_LEVEL": "info"}
+    env.pop("SYLLABUS_DATABASE_URL", None)
+    with log.open("ab") as output:
+        output.write(f"--- port {port}\n".encode())
+        process = subprocess.Popen(
+            [
+                str(SYLLABUS),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--database-url",
+                database_url,
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    return Server(process, port, log)
+
+
+def wait_until_serving(server: Server) -> bool:
+    """True once uvicorn says it listens on our port and /healthz answers 200; False if the port
+    was taken. The log line proves the answer comes from our process, not a squatter."""
+    listening = f"Uvicorn running on {server.url}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            if "address already in use" in server.log_tail().lower():
+                return False
+            pytest.fail(
+                f"the server exited with {server.process.returncode} before answering "
+                f"/healthz:\n{server.log_tail()}"
+            )
+        if listening in server.log_tail(lines=200):
+            try:
+                if httpx.get(f"{server.url}/healthz", timeout=2.0).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+        time.sleep(0.1)
+    pytest.fail(f"/healthz did not answer 200 within {STARTUP_SECONDS}s:\n{server.log_tail()}")
+
+
+@pytest.fixture
+def launch(tmp_path: Path, database_url: str) -> Iterator[Callable[[str], Server]]:
+    """Start servers on the session's database; the finalizer kills whatever is still running."""
+    started: list[Server] = []
+
+    def start(name: str) -> Server:
+        server = start_server(database_url, tmp_path / f"{name}.log")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(database_url, tmp_path_factory.mktemp("live") / "server.log")
+    yield running
+    running.kill()
+
+
+@pytest.fixture
+def live_site(http: TestClient, database: Database) -> SiteClient:
+    """A fresh site and API key, made directly in the database the server reads."""
+    return new_site(http, database, f"live-{uuid.uuid4().hex[:12]}")
+
+
+def thinkific_client(
+    monkeypatch: pytest.MonkeyPatch, server: Server, site: SiteClient
+) -> thinkific.Thinkific:
+    base = f"{server.url}/api"
+    monkeypatch.setattr(thinkific.utils, "BASE_URL", base)
+    monkeypatch.setattr(thinkific.client, "BASE_URL", base)
+    return thinkific.Thinkific(site.key, site.subdomain)
+
+
+@pytest.fixture
+def client(
+    monkeypatch: pytest.MonkeyPatch, server: Server, live_site: SiteClient
+) -> thinkific.Thinkific:
+    return thinkific_client(monkeypatch, server, live_site)
+
+
+def new_user(client: thinkific.Thinkific, n: int | str) -> dict[str, Any]:
+    created: dict[str, Any] = client.users.create_user(
+        {"first_name": f"Live{n}", "last_name": "Tester", "email": f"live{n}@example.com"}
+    )
+    assert isinstance(created.get("id"), int), created
+    return created
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TestUsers:
+    def test_create_then_find_by_email(self, client: thinkific.Thinkific) -> None:
+        created = client.users.create_user(
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "Ada.Lovelace@Example.com",
+                "company": "Analytical Engines",
+                "roles": ["affiliate"],
+            }
+        )
+        assert created == {
+            "id": created["id"],
+            "created_at": created["created_at"],
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "full_name": "Ada Lovelace",
+            "company": "Analytical Engines",
+            "email": "Ada.Lovelace@Example.com",
+            "roles": ["affiliate"],
+            "avatar_url": None,
+            "bio": None,
+            "headline": None,
+            "affiliate_code": None,
+            "external_source": None,
+            "affiliate_commission": None,
+            "affiliate_commission_type": None,
+            "affiliate_payout_email": None,
+            "administered_course_ids": [],
+            "custom_profile_fields": [],
+        }
+        assert client.users.retrieve_user(created["id"]) == created
+        found = client.users.list(email="ada.lovelace@example.com")
+        assert found["items"] == [created]
+        assert found["meta"]["pagination"]["total_items"] == 1
+
+    def test_a_duplicate_email_is_rejected(self, client: thinkific.Thinkific) -> None:
+        new_user(client, "dup")
+        with pytest.raises(Exception, match="422"):
+            new_user(client, "dup")
+
+    def test_pages_through_every_user_exactly_once(self, client: thinkific.Thinkific) -> None:
+        created = [new_user(client, f"{uuid.uuid4().hex[:6]}-{n}")["id"] for n in range(7)]
+        seen: list[int] = []
+        pages: list[dict[str, Any]] = []
+        page: int | None = 1
+        while page is not None:
+            assert len(pages) < 10, "next_page never became null"
+            body = client.users.list(page=page, limit=3)
+            pages.append(body["meta"]["pagination"])
+            seen += [item["id"] for item in body["items"]]
+            page = body["meta"]["pagination"]["next_page"]
+        assert sorted(seen) == sorted(created)
+        assert len(seen) == len(set(seen))
+        assert [(p["current_page"], p["prev_page"], p["next_page"]) for p in pages] == [
+            (1, None, 2),
+            (2, 1, 3),
+            (3, 2, None),
+        ]
+        assert {(p["total_items"], p["total_pages"]) for p in pages} == {(7, 3)}
+
+
+class TestEnrollments:
+    def test_enroll_then_unenroll_by_expiring(
+        self, client: thinkific.Thinkific, server: Server, live_site: SiteClient
+    ) -> None:
+        paths = httpx.get(f"{server.url}/openapi.json", timeout=10.0).json()["paths"]
+        if f"{PREFIX}/enrollments" not in paths or f"{PREFIX}/enrollments/{{id}}" not in paths:
+            pytest.fail(f"the server does not serve {PREFIX}/enrollments and /enrollments/{{id}}")
+
+        course_id = make_course(live_site, name="Live Course")
+        user = new_user(client, f"enrollee-{uuid.uuid4().hex[:6]}")
+        activated = datetime.now(UTC).replace(microsecond=0)
+        enrollment = client.enrollments.create_enrollment(
+            {"course_id": course_id, "user_id": user["id"], "activated_at": timestamp(activated)}
+        )
+        assert {
+            key: enrollment[key]
+            for key in ("course_id", "course_name", "user_id", "user_email", "activated_at")
+        } == {
+            "course_id": course_id,
+            "course_name": "Live Course",
+            "user_id": user["id"],
+            "user_email": user["email"],
+            "activated_at": activated.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        }
+        assert (enrollment["expired"], enrollment["is_free_trial"]) == (False, False)
+        listed = client.enrollments.list(user_id=user["id"])
+        assert listed["items"] == [enrollment]
+
+        past = activated - timedelta(days=1)
+        assert (
+            client.enrollments.update_enrollment(enrollment["id"], {"expiry_date": timestamp(past)})
+            == {}
+        )
+        expired = client.enrollments.retrieve_enrollment(enrollment["id"])
+        assert expired == {
+            **enrollment,
+            "expired": True,
+            "expiry_date": past.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "updated_at": expired["updated_at"],
+        }
+        still_listed = client.enrollments.list(user_id=user["id"], expired=True)
+        assert [item["id"] for item in still_listed["items"]] == [enrollment["id"]]
+
+
+class TestRestart:
+    def test_a_killed_server_restarts_with_every_committed_row(
+        self,
+        launch: Callable[[str], Server],
+        monkeypatch: pytest.MonkeyPatch,
+        live_site: SiteClient,
+    ) -> None:
+        first = launch("first")
+        created = new_user(thinkific_client(monkeypatch, first, live_site), "restart")
+        first.kill()
+        assert first.process.returncode == -signal.SIGKILL
+
+        second = launch("second")
+        client = thinkific_client(monkeypatch, second, live_site)
+        assert client.users.retrieve_user(created["id"]) == created
+        assert client.users.list(email=created["email"])["items"] == [created]
+        after = new_user(client, "after-restart")
+        assert after["id"] > created["id"]
