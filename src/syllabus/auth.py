@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 
@@ -65,24 +65,28 @@ def credentials_from(headers: Headers) -> Credentials | None:
     return None
 
 
+# Built once: every request runs it (see kit/repository.py on prebuilt statements).
+_LOOKUP = (
+    select(
+        Credential.token_hash,
+        Credential.kind,
+        Credential.expires_at,
+        Credential.revoked_at,
+        Site.id,
+        Site.subdomain,
+        Site.global_id,
+        Site.clock_offset_seconds,
+    )
+    .join(Site, Site.id == Credential.site_id)
+    .where(Credential.token_hash == bindparam("digest"))
+)
+
+
 def authenticate(session: Session, credentials: Credentials | None, now: datetime) -> SiteRef:
     if credentials is None:
         raise AuthenticationError()
     digest = hash_secret(credentials.token)
-    row = session.execute(
-        select(
-            Credential.token_hash,
-            Credential.kind,
-            Credential.expires_at,
-            Credential.revoked_at,
-            Site.id,
-            Site.subdomain,
-            Site.global_id,
-            Site.clock_offset_seconds,
-        )
-        .join(Site, Site.id == Credential.site_id)
-        .where(Credential.token_hash == digest)
-    ).first()
+    row = session.execute(_LOOKUP, {"digest": digest}).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise AuthenticationError()
     if credentials.subdomain is not None and (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from syllabus.cli.app import app
-from syllabus.cli import content as _content  # noqa: F401  (registers seed and load)
+from syllabus.cli import content as _content  # noqa: F401  (registers seed, load and demo)
 from syllabus.cli import server as _server  # noqa: F401  (registers serve and migrate)
 from syllabus.cli import sites as _sites  # noqa: F401  (registers sites, keys, tokens)
+from syllabus.cli.app import app
 
 
 def main() -> None:

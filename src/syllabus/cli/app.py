@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
 from syllabus.db import Database
+from syllabus.migrate import upgrade
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -38,6 +42,19 @@ def settings_for(database_url: str | None) -> Settings:
 
 def database_for(database_url: str | None) -> Database:
     return Database(settings_for(database_url).database_url)
+
+
+@contextmanager
+def unit_of_work(database_url: str | None, *, write: bool = True) -> Iterator[Session]:
+    """One transaction on a database the command migrates first, opens, and closes after."""
+    url = settings_for(database_url).database_url
+    upgrade(url)
+    database = Database(url)
+    try:
+        with database.transaction(write=write) as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 def fail(message: str) -> typer.Exit:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from syllabus.cli.app import DatabaseUrlOption, app, console, database_for, fail
+from syllabus.cli.app import DatabaseUrlOption, app, console, fail, unit_of_work
 from syllabus.kit.schemas import format_timestamp
 from syllabus.sites.service import (
     SiteError,
@@ -35,7 +35,7 @@ def sites_create(
 ) -> None:
     """Create a site and print its API key."""
     try:
-        with database_for(database_url).transaction() as session:
+        with unit_of_work(database_url) as session:
             issued = create_site(session, subdomain, api_key=api_key)
     except SiteError as error:
         raise fail(str(error)) from error
@@ -45,7 +45,7 @@ def sites_create(
 @sites_app.command("list")
 def sites_list(database_url: DatabaseUrlOption = None) -> None:
     """List every site."""
-    with database_for(database_url).transaction(write=False) as session:
+    with unit_of_work(database_url, write=False) as session:
         sites = list_sites(session)
         table = Table("id", "subdomain", "global id", "created at")
         for site in sites:
@@ -59,7 +59,7 @@ def sites_list(database_url: DatabaseUrlOption = None) -> None:
 def keys_create(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
     """Create another API key for a site and print it."""
     try:
-        with database_for(database_url).transaction() as session:
+        with unit_of_work(database_url) as session:
             issued = create_api_key(session, subdomain)
     except SiteError as error:
         raise fail(str(error)) from error
@@ -70,7 +70,7 @@ def keys_create(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
 def tokens_create(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
     """Mint a bearer access token for a site and print it."""
     try:
-        with database_for(database_url).transaction() as session:
+        with unit_of_work(database_url) as session:
             issued = create_access_token(session, subdomain)
     except SiteError as error:
         raise fail(str(error)) from error

@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from syllabus.kit.repository import Repository
+from syllabus.kit.repository import Repository, site_ids_in
 from syllabus.models import Content, Course
+
+_CONTENT_IDS = (
+    select(Content.chapter_id, Content.id)
+    .where(Content.site_id == bindparam("site_id"), site_ids_in(Content.chapter_id))
+    .order_by(Content.chapter_id, Content.position, Content.id)
+)
 
 
 class ContentRepository(Repository[Content]):
@@ -13,18 +19,7 @@ class ContentRepository(Repository[Content]):
 
     def ids_by_chapter(self, chapter_ids: Iterable[int]) -> dict[int, list[int]]:
         """Each chapter's content ids by position, then id: one query for a whole page."""
-        found: dict[int, list[int]] = {}
-        ids = list(chapter_ids)
-        if not ids:
-            return found
-        rows = self.session.execute(
-            select(Content.chapter_id, Content.id)
-            .where(self.scoped(), Content.chapter_id.in_(ids))
-            .order_by(Content.chapter_id, Content.position, Content.id)
-        )
-        for chapter_id, content_id in rows:
-            found.setdefault(chapter_id, []).append(content_id)
-        return found
+        return self.grouped(_CONTENT_IDS, chapter_ids)
 
     def course_slugs(self, contents: Iterable[Content]) -> dict[int, str]:
         """The slug of each content's course, which its ``take_url`` names, in one query."""

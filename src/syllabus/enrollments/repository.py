@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from syllabus.courses.repository import CourseRepository
@@ -20,14 +20,11 @@ def expired_at(now: datetime) -> ColumnElement[bool]:
 class EnrollmentRepository(Repository[Enrollment]):
     model = Enrollment
 
-    def select(self) -> Select[tuple[Enrollment]]:
-        # Every response carries the user's and the course's fields: load both in the same query.
-        return (
-            super()
-            .select()
-            .options(joinedload(Enrollment.user, innerjoin=True))
-            .options(joinedload(Enrollment.course, innerjoin=True))
-        )
+    # Every response carries the user's and the course's fields: load both in the same query.
+    loader_options = (
+        joinedload(Enrollment.user, innerjoin=True),
+        joinedload(Enrollment.course, innerjoin=True),
+    )
 
     def for_pair(self, user: User, course: Course) -> Enrollment | None:
         return self.find(Enrollment.user_id == user.id, Enrollment.course_id == course.id)

@@ -2,14 +2,19 @@
 
 Tenancy lives here: every statement a repository builds carries ``site_id = :site``, so another
 site's id finds nothing and answers 404 exactly like a missing one.
+
+Hot statements are built once and executed with bound parameters (``bindparam``). Building a
+``select()`` and computing its cache key costs more than running the query on SQLite (about 100 µs
+against 25 µs), so lookups by id and the "ids grouped by parent" queries are module or class
+constants rather than built per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Executable, Select, bindparam, func, select
 
 from syllabus.kit.schemas import INT64_MAX
 from syllabus.pagination import PageParams
@@ -20,8 +25,15 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Any)
 
 
+def site_ids_in(parent: Any) -> ColumnElement[bool]:
+    """``parent IN (:ids)``, an expanding parameter for prebuilt grouped-ids statements."""
+    return parent.in_(bindparam("ids", expanding=True))  # type: ignore[no-any-return]
+
+
 class Repository(Generic[M]):
     model: ClassVar[type[Any]]
+    # Eager loads every response of this resource needs (joinedload for to-one).
+    loader_options: ClassVar[tuple[Any, ...]] = ()
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
@@ -32,13 +44,40 @@ class Repository(Generic[M]):
         return self.model.site_id == self.site_id  # type: ignore[no-any-return]
 
     def select(self) -> Select[tuple[M]]:
-        """The base statement; resources add the eager loads their responses need."""
-        return select(self.model).where(self.scoped())
+        """The base statement, with the resource's eager loads."""
+        return select(self.model).options(*self.loader_options).where(self.scoped())
+
+    @classmethod
+    def _by_id(cls) -> Select[tuple[M]]:
+        statement: Select[tuple[M]] | None = cls.__dict__.get("_by_id_statement")
+        if statement is None:
+            statement = (
+                select(cls.model)
+                .options(*cls.loader_options)
+                .where(cls.model.site_id == bindparam("site_id"), cls.model.id == bindparam("id"))
+            )
+            cls._by_id_statement = statement  # type: ignore[attr-defined]
+        return statement
 
     def get(self, id: int) -> M | None:
         if not -INT64_MAX <= id <= INT64_MAX:
             return None
-        return self.session.scalars(self.select().where(self.model.id == id)).first()
+        return self.session.scalars(self._by_id(), {"site_id": self.site_id, "id": id}).first()
+
+    def grouped(self, statement: Executable, ids: Iterable[int]) -> dict[int, list[int]]:
+        """Run a prebuilt ``(parent id, child id)`` statement for many parents at once.
+
+        The statement filters on ``:site_id`` and ``site_ids_in(parent)``; the result maps each
+        parent to its children in the statement's order.
+        """
+        wanted = list(ids)
+        found: dict[int, list[int]] = {}
+        if not wanted:
+            return found
+        rows = self.session.execute(statement, {"site_id": self.site_id, "ids": wanted})
+        for parent, child in rows:
+            found.setdefault(parent, []).append(child)
+        return found
 
     def find(self, *conditions: ColumnElement[bool]) -> M | None:
         return self.session.scalars(self.select().where(*conditions).limit(1)).first()

@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Row, bindparam, select
 
 from syllabus.kit.filters import Filters, no_match_or
-from syllabus.kit.repository import Repository
+from syllabus.kit.repository import Repository, site_ids_in
 from syllabus.models import (
+    Course,
     CustomProfileField,
     CustomProfileFieldDefinition,
     GroupMembership,
@@ -16,12 +16,32 @@ from syllabus.models import (
     course_admins,
 )
 
+_ADMINISTERED_COURSE_IDS = (
+    select(course_admins.c.user_id, course_admins.c.course_id)
+    .join(Course, Course.id == course_admins.c.course_id)
+    .where(Course.site_id == bindparam("site_id"), site_ids_in(course_admins.c.user_id))
+    .order_by(course_admins.c.user_id, course_admins.c.course_id)
+)
+
+_PROFILE_FIELDS = (
+    select(
+        CustomProfileField.user_id,
+        CustomProfileField.id,
+        CustomProfileField.value,
+        CustomProfileFieldDefinition.label,
+        CustomProfileField.custom_profile_field_definition_id,
+    )
+    .join(CustomProfileField.definition)
+    .where(
+        CustomProfileField.site_id == bindparam("site_id"), site_ids_in(CustomProfileField.user_id)
+    )
+    .order_by(CustomProfileField.user_id, CustomProfileField.id)
+)
+CustomProfileFieldRow = Row[int, int, str | None, str, int]
+
 
 class UserRepository(Repository[User]):
     model = User
-
-    def select(self) -> Select[tuple[User]]:
-        return super().select().options(selectinload(User.custom_profile_fields))
 
     def by_email(self, email: str) -> User | None:
         return self.find(User.email_key == email.strip().lower())
@@ -65,18 +85,19 @@ class UserRepository(Repository[User]):
         return conditions
 
     def administered_course_ids(self, users: Iterable[User]) -> dict[int, list[int]]:
-        """Course ids each user administers, in one query for a whole page."""
-        ids = [user.id for user in users if "course_admin" in user.roles]
-        found: dict[int, list[int]] = {}
-        if not ids:
-            return found
-        rows = self.session.execute(
-            select(course_admins.c.user_id, course_admins.c.course_id)
-            .where(course_admins.c.user_id.in_(ids))
-            .order_by(course_admins.c.course_id)
+        """Course ids each course admin administers, in one query for a whole page."""
+        return self.grouped(
+            _ADMINISTERED_COURSE_IDS, [user.id for user in users if "course_admin" in user.roles]
         )
-        for user_id, course_id in rows:
-            found.setdefault(user_id, []).append(course_id)
+
+    def profile_fields(self, user_ids: Iterable[int]) -> dict[int, list[CustomProfileFieldRow]]:
+        """Each user's custom profile field values with their labels, in one query."""
+        wanted = list(user_ids)
+        found: dict[int, list[CustomProfileFieldRow]] = {}
+        if not wanted:
+            return found
+        for row in self.session.execute(_PROFILE_FIELDS, {"site_id": self.site_id, "ids": wanted}):
+            found.setdefault(row.user_id, []).append(row)
         return found
 
     def definitions(

@@ -39,7 +39,9 @@ _NOT_COLUMNS = {
 
 class UserService:
     def reads(self, scope: Scope, users: Sequence[User]) -> list[UserRead]:
-        administered = UserRepository(scope).administered_course_ids(users)
+        repository = UserRepository(scope)
+        administered = repository.administered_course_ids(users)
+        fields = repository.profile_fields(user.id for user in users)
         return [
             UserRead(
                 id=user.id,
@@ -60,8 +62,13 @@ class UserService:
                 affiliate_payout_email=user.affiliate_payout_email,
                 administered_course_ids=administered.get(user.id, []),
                 custom_profile_fields=[
-                    CustomProfileFieldRead.model_validate(field)
-                    for field in user.custom_profile_fields
+                    CustomProfileFieldRead(
+                        id=field.id,
+                        value=field.value,
+                        label=field.label,
+                        custom_profile_field_definition_id=field.custom_profile_field_definition_id,
+                    )
+                    for field in fields.get(user.id, [])
                 ],
             )
             for user in users
@@ -221,8 +228,6 @@ class UserService:
                 )
             )
         scope.session.flush()
-        scope.session.expire(user, ["custom_profile_fields"])
-        scope.session.refresh(user, ["custom_profile_fields"])
 
 
 user_service = UserService()
