@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from sqlalchemy import event, insert
 
@@ -79,6 +80,9 @@ def bulk_definitions(site: SiteClient, count: int) -> list[int]:
 
 @cache
 def upstream_spec() -> dict[str, Any]:
+    """The upstream spec; a test that needs it skips, saying why, when it is absent."""
+    if not SPEC.is_file():
+        pytest.skip(f"Thinkific's Admin API OpenAPI document is not at {SPEC}: nothing to compare")
     with SPEC.open() as handle:
         spec: dict[str, Any] = yaml.safe_load(handle)
     return spec
