@@ -59,12 +59,13 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 admin_router = APIRouter(prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES)
+# FastAPI matches included routers in order, one after the other: busiest first.
 for resource_router in (
+    users_router,
+    enrollments_router,
+    courses_router,
     chapters_router,
     contents_router,
-    courses_router,
     custom_profile_fields_router,
-    enrollments_router,
-    users_router,
 ):
     admin_router.include_router(resource_router)

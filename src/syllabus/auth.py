@@ -86,7 +86,8 @@ def authenticate(session: Session, credentials: Credentials | None, now: datetim
     if credentials is None:
         raise AuthenticationError()
     digest = hash_secret(credentials.token)
-    row = session.execute(_LOOKUP, {"digest": digest}).first()
+    # On the connection, not the ORM session: a Core row needs none of the ORM's result handling.
+    row = session.connection().execute(_LOOKUP, {"digest": digest}).first()
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise AuthenticationError()
     if credentials.subdomain is not None and (

@@ -59,4 +59,9 @@ class Api:
         return json_response(result, status_code=status_code)
 
 
-ApiDep = Annotated[Api, Depends(Api)]
+async def get_api(request: Request) -> Api:
+    # `async def`, so FastAPI builds it inline rather than in the threadpool.
+    return Api(request)
+
+
+ApiDep = Annotated[Api, Depends(get_api)]

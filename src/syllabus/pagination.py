@@ -51,7 +51,7 @@ class PageParams:
         return cls(page=min(_positive_int(page) or 1, MAX_PAGE), limit=min(parsed_limit, MAX_LIMIT))
 
 
-def page_params(
+async def page_params(
     page: Annotated[
         str | None, Query(description="Page number, from 1. Anything else means page 1.")
     ] = None,
@@ -63,6 +63,8 @@ def page_params(
     return PageParams.parse(page, limit)
 
 
+# Dependencies are `async def` so that FastAPI calls them inline: a plain `def` dependency is
+# run in the threadpool, a thread hop per request that costs more than the query itself.
 PageParamsDep = Annotated[PageParams, Depends(page_params)]
 
 

@@ -36,4 +36,9 @@ class Admin:
         return await self.database.run(work, write=write)
 
 
-AdminDep = Annotated[Admin, Depends(Admin)]
+async def get_admin(request: Request) -> Admin:
+    # `async def`, so FastAPI builds it inline rather than in the threadpool.
+    return Admin(request)
+
+
+AdminDep = Annotated[Admin, Depends(get_admin)]

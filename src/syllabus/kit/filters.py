@@ -19,7 +19,7 @@ The repository turns those values into SQL. Parsing rules:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -166,10 +166,10 @@ class FilterSet:
         self.filters = filters
         self.dependency = Depends(self._build_dependency())
 
-    def _build_dependency(self) -> Callable[..., Filters]:
+    def _build_dependency(self) -> Callable[..., Awaitable[Filters]]:
         filters = self.filters
 
-        def dependency(**raw: str | None) -> Filters:
+        async def dependency(**raw: str | None) -> Filters:
             values: dict[str, Any] = {}
             for index, spec in enumerate(filters):
                 text = raw.get(f"f{index}")

@@ -74,7 +74,9 @@ class Repository(Generic[M]):
         found: dict[int, list[int]] = {}
         if not wanted:
             return found
-        rows = self.session.execute(statement, {"site_id": self.site_id, "ids": wanted})
+        rows = self.session.connection().execute(
+            statement, {"site_id": self.site_id, "ids": wanted}
+        )
         for parent, child in rows:
             found.setdefault(parent, []).append(child)
         return found

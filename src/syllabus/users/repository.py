@@ -96,7 +96,10 @@ class UserRepository(Repository[User]):
         found: dict[int, list[CustomProfileFieldRow]] = {}
         if not wanted:
             return found
-        for row in self.session.execute(_PROFILE_FIELDS, {"site_id": self.site_id, "ids": wanted}):
+        rows = self.session.connection().execute(
+            _PROFILE_FIELDS, {"site_id": self.site_id, "ids": wanted}
+        )
+        for row in rows:
             found.setdefault(row.user_id, []).append(row)
         return found
 
