@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redoc_url=None,
         # Clients disable redirects (FIDELITY §9.1): never answer 307 for a trailing slash.
         redirect_slashes=False,
+        # FastAPI's built-in OpenTelemetry reads the environment on every request; we export none.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.database = database

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import DateTime
 
 from syllabus.db import normalize_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def compare_type(
+    _context: Any,
+    _inspected_column: Any,
+    _metadata_column: Any,
+    inspected_type: Any,
+    metadata_type: Any,
+) -> bool | None:
+    """Autogenerate's type comparison, knowing that ``UTCDateTime`` is a DATETIME column.
+
+    (On SQLite it binds and reads text itself, which autogenerate would otherwise report.)
+    """
+    from syllabus.models.base import UTCDateTime
+
+    if isinstance(metadata_type, UTCDateTime):
+        return not isinstance(inspected_type, DateTime)
+    return None
 
 
 def alembic_config(url: str) -> Config:

@@ -32,9 +32,7 @@ async def create_enrollment(api: ApiDep, body: EnrollmentCreate) -> Response:
 @router.get("/{id}", operation_id="getEnrollmentsByID", response_model=EnrollmentRead)
 async def get_enrollment_by_id(api: ApiDep, id: str) -> Response:
     """Get an enrollment by id."""
-    return await api.read(
-        lambda scope: enrollment_service.read(scope, enrollment_service.get(scope, id))
-    )
+    return await api.read(lambda scope: enrollment_service.get_read(scope, id))
 
 
 @router.put("/{id}", operation_id="updateEnrollment", status_code=204)

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from syllabus.context import Scope
-from syllabus.enrollments.repository import EnrollmentRepository
+from syllabus.enrollments.repository import EnrollmentRepository, EnrollmentRow
 from syllabus.enrollments.schemas import EnrollmentCreate, EnrollmentRead, EnrollmentUpdate
 from syllabus.errors import RecordNotFound, Unprocessable
 from syllabus.events.recorder import record
@@ -26,64 +26,77 @@ def _timestamp(value: datetime | None) -> str | None:
 
 class EnrollmentService:
     @staticmethod
-    def is_expired(scope: Scope, enrollment: Enrollment) -> bool:
-        return enrollment.expiry_date is not None and enrollment.expiry_date <= scope.now
+    def is_expired(scope: Scope, expiry_date: datetime | None) -> bool:
+        return expiry_date is not None and expiry_date <= scope.now
 
-    def read(self, scope: Scope, enrollment: Enrollment) -> EnrollmentRead:
-        user, course = enrollment.user, enrollment.course
+    def read(self, scope: Scope, row: EnrollmentRow) -> EnrollmentRead:
         return EnrollmentRead(
-            id=enrollment.id,
-            created_at=enrollment.created_at,
-            user_email=user.email,
-            user_name=user.full_name,
-            expiry_date=enrollment.expiry_date,
-            user_id=user.id,
-            course_name=course.name,
-            course_id=course.id,
-            percentage_completed=enrollment.percentage_completed,
-            completed_at=enrollment.completed_at,
-            expired=self.is_expired(scope, enrollment),
-            is_free_trial=enrollment.is_free_trial,
-            completed=enrollment.completed_at is not None,
-            started_at=enrollment.started_at,
-            activated_at=enrollment.activated_at,
-            updated_at=enrollment.updated_at,
+            id=row.id,
+            created_at=row.created_at,
+            user_email=row.user_email,
+            user_name=f"{row.first_name} {row.last_name}".strip(),
+            expiry_date=row.expiry_date,
+            user_id=row.user_id,
+            course_name=row.course_name,
+            course_id=row.course_id,
+            percentage_completed=row.percentage_completed,
+            completed_at=row.completed_at,
+            expired=self.is_expired(scope, row.expiry_date),
+            is_free_trial=row.is_free_trial,
+            completed=row.completed_at is not None,
+            started_at=row.started_at,
+            activated_at=row.activated_at,
+            updated_at=row.updated_at,
         )
 
     @staticmethod
-    def payload(enrollment: Enrollment) -> dict[str, Any]:
+    def payload(row: EnrollmentRow) -> dict[str, Any]:
         """The webhook body: alphabetical keys, ``free_trial``, nested user and course (§7.2)."""
-        user, course = enrollment.user, enrollment.course
         return {
-            "activated_at": _timestamp(enrollment.activated_at),
-            "completed_at": _timestamp(enrollment.completed_at),
-            "course": {"id": course.id, "name": course.name},
-            "course_id": course.id,
-            "created_at": _timestamp(enrollment.created_at),
-            "expiry_date": _timestamp(enrollment.expiry_date),
-            "free_trial": enrollment.is_free_trial,
-            "id": enrollment.id,
-            "percentage_completed": format_decimal(enrollment.percentage_completed),
-            "started_at": _timestamp(enrollment.started_at),
-            "updated_at": _timestamp(enrollment.updated_at),
+            "activated_at": _timestamp(row.activated_at),
+            "completed_at": _timestamp(row.completed_at),
+            "course": {"id": row.course_id, "name": row.course_name},
+            "course_id": row.course_id,
+            "created_at": _timestamp(row.created_at),
+            "expiry_date": _timestamp(row.expiry_date),
+            "free_trial": row.is_free_trial,
+            "id": row.id,
+            "percentage_completed": format_decimal(row.percentage_completed),
+            "started_at": _timestamp(row.started_at),
+            "updated_at": _timestamp(row.updated_at),
             "user": {
-                "email": user.email,
-                "first_name": user.first_name,
-                "id": user.id,
-                "last_name": user.last_name,
+                "email": row.user_email,
+                "first_name": row.first_name,
+                "id": row.user_id,
+                "last_name": row.last_name,
             },
         }
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[EnrollmentRead]:
         repository = EnrollmentRepository(scope)
-        enrollments, total = repository.page(repository.conditions(filters), params)
-        return build_page([self.read(scope, e) for e in enrollments], total, params)
+        rows, total = repository.page_rows(repository.conditions(filters), params)
+        return build_page([self.read(scope, row) for row in rows], total, params)
 
-    def get(self, scope: Scope, id: str) -> Enrollment:
+    def get_read(self, scope: Scope, id: str) -> EnrollmentRead:
+        return self.read(scope, self._row(scope, self._id(id)))
+
+    @staticmethod
+    def _id(id: str) -> int:
         text = id.strip()
         # ASCII only: int() also reads full-width and other Unicode digits; Rails finds nothing.
-        valid = text.isascii() and text.isdigit()
-        enrollment = EnrollmentRepository(scope).get(int(text)) if valid else None
+        if not (text.isascii() and text.isdigit()):
+            raise RecordNotFound()
+        return int(text)
+
+    @staticmethod
+    def _row(scope: Scope, id: int) -> EnrollmentRow:
+        row = EnrollmentRepository(scope).row(id)
+        if row is None:
+            raise RecordNotFound()
+        return row
+
+    def get(self, scope: Scope, id: str) -> Enrollment:
+        enrollment = EnrollmentRepository(scope).get(self._id(id))
         if enrollment is None:
             raise RecordNotFound()
         return enrollment
@@ -108,7 +121,7 @@ class EnrollmentService:
 
         enrollment = repository.for_pair(user, course)
         if enrollment is not None:
-            if not self.is_expired(scope, enrollment):
+            if not self.is_expired(scope, enrollment.expiry_date):
                 raise Unprocessable.field("user_id", ALREADY_ENROLLED)
             repository.touch(enrollment)
         else:
@@ -125,13 +138,9 @@ class EnrollmentService:
         enrollment.expiry_date = data.expiry_date
         enrollment.is_free_trial = data.activated_at is None
         self._flush_unique(scope)
-        record(
-            scope,
-            "enrollment",
-            "trial" if enrollment.is_free_trial else "created",
-            self.payload(enrollment),
-        )
-        return self.read(scope, enrollment)
+        row = self._row(scope, enrollment.id)
+        record(scope, "enrollment", "trial" if row.is_free_trial else "created", self.payload(row))
+        return self.read(scope, row)
 
     def update(self, scope: Scope, id: str, data: EnrollmentUpdate) -> None:
         """Change the activation or expiry; an expiry in the past is how clients unenroll (§8)."""
@@ -144,7 +153,8 @@ class EnrollmentService:
         if "expiry_date" in changes:
             enrollment.expiry_date = changes["expiry_date"]
         EnrollmentRepository(scope).touch(enrollment)
-        record(scope, "enrollment", "updated", self.payload(enrollment))
+        scope.session.flush()
+        record(scope, "enrollment", "updated", self.payload(self._row(scope, enrollment.id)))
 
     @staticmethod
     def _flush_unique(scope: Scope) -> None:

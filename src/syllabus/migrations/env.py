@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from syllabus.db import make_engine
+from syllabus.migrate import compare_type
 from syllabus.models import Base
 
 config = context.config
@@ -17,7 +18,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -27,19 +27,36 @@ Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stored as naive UTC on every backend; read back as aware UTC."""
+    """Stored as naive UTC on every backend; read back as aware UTC.
+
+    On SQLite the value is text in SQLAlchemy's DATETIME format, converted here with
+    ``datetime.fromisoformat`` (C) rather than SQLAlchemy's regular expression: a page of
+    enrollments carries 150 timestamps, and the regex cost more than the query.
+    """
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is not None:
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
+        if dialect.name == "sqlite":
+            # SQLAlchemy's own SQLite DATETIME text, so that text comparisons order correctly.
+            return value.isoformat(sep=" ", timespec="microseconds")
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
 
 
