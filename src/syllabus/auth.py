@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 
@@ -82,12 +84,37 @@ _LOOKUP = (
 )
 
 
+# Found credentials are remembered per process for CACHE_SECONDS. A revoked key, a deleted site
+# or a moved site clock reaches other processes within that time; this process forgets at once
+# (`forget_credentials`). Unknown credentials are never cached, so a new key works immediately.
+CACHE_SECONDS = 1.0
+_CACHE_LIMIT = 10_000
+_cache: dict[str, tuple[float, Row[*tuple[Any, ...]]]] = {}
+
+
+def forget_credentials() -> None:
+    _cache.clear()
+
+
+def _lookup(session: Session, digest: str) -> Row[*tuple[Any, ...]] | None:
+    now = time.monotonic()
+    hit = _cache.get(digest)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    # On the connection, not the ORM session: a Core row needs none of the ORM's result handling.
+    row = session.connection().execute(_LOOKUP, {"digest": digest}).first()
+    if row is not None:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[digest] = (now, row)
+    return row
+
+
 def authenticate(session: Session, credentials: Credentials | None, now: datetime) -> SiteRef:
     if credentials is None:
         raise AuthenticationError()
     digest = hash_secret(credentials.token)
-    # On the connection, not the ORM session: a Core row needs none of the ORM's result handling.
-    row = session.connection().execute(_LOOKUP, {"digest": digest}).first()
+    row = _lookup(session, digest)
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise AuthenticationError()
     if credentials.subdomain is not None and (

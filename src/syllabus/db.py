@@ -64,8 +64,12 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     if is_sqlite_url(url):
+        # Every unit of work ends in COMMIT or ROLLBACK, so the pool need not roll back again.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=8
+            url,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            pool_size=8,
+            pool_reset_on_return=None,
         )
         _configure_sqlite(engine)
         return engine

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from sqlalchemy import event, insert
 
+from syllabus.auth import forget_credentials
 from syllabus.models import Course, CustomProfileFieldDefinition
 from tests.factories import FIXED
 from tests.support import PREFIX, SiteClient
@@ -21,7 +22,11 @@ SPEC = Path(__file__).resolve().parents[3] / "shared" / "thinkific" / "admin-api
 
 @contextmanager
 def count_statements(site: SiteClient) -> Iterator[list[str]]:
-    """Collect every SQL statement the app's engine runs inside the block."""
+    """Collect every SQL statement the app's engine runs inside the block.
+
+    Credentials are forgotten first, so every counted request includes its auth lookup.
+    """
+    forget_credentials()
     statements: list[str] = []
 
     def before_cursor_execute(*args: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from syllabus.auth import forget_credentials
 from syllabus.clock import clock
 from tests.enrollments.helpers import (
     FIXED_TEXT,
@@ -375,7 +376,8 @@ class TestQueryShape:
 
 @contextmanager
 def captured_selects(site: SiteClient) -> Iterator[list[str]]:
-    """The SELECT statements the server runs inside the block."""
+    """The SELECT statements the server runs inside the block, auth lookup included."""
+    forget_credentials()
     statements: list[str] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:

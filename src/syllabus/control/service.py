@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from syllabus.auth import forget_credentials
 from syllabus.clock import clock
 from syllabus.control.schemas import (
     ClockRead,
@@ -98,6 +99,8 @@ def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> ClockRead:
         site.clock_offset_seconds = data.offset_seconds
     elif data.advance_seconds is not None:
         site.clock_offset_seconds += data.advance_seconds
+    # The offset travels with cached credentials (auth.py): make this process see it at once.
+    forget_credentials()
     return _clock_read(site)
 
 

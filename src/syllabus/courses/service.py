@@ -6,7 +6,7 @@ from syllabus.chapters.repository import ChapterRepository
 from syllabus.chapters.schemas import ChapterRead
 from syllabus.chapters.service import chapter_service
 from syllabus.context import Scope
-from syllabus.courses.repository import CourseRepository
+from syllabus.courses.repository import CourseRepository, CourseRow
 from syllabus.courses.schemas import CourseRead
 from syllabus.errors import RecordNotFound
 from syllabus.models import Course
@@ -14,7 +14,7 @@ from syllabus.pagination import Page, PageParams, build_page
 
 
 class CourseService:
-    def reads(self, scope: Scope, courses: Sequence[Course]) -> list[CourseRead]:
+    def reads(self, scope: Scope, courses: Sequence[CourseRow]) -> list[CourseRead]:
         ids = [course.id for course in courses]
         administrators = CourseRepository(scope).administrator_user_ids(ids)
         chapter_ids = ChapterRepository(scope).ids_by_course(ids)
@@ -50,10 +50,13 @@ class CourseService:
         return course
 
     def read(self, scope: Scope, id: int) -> CourseRead:
-        return self.reads(scope, [self.get(scope, id)])[0]
+        row = CourseRepository(scope).read_row(id)
+        if row is None:
+            raise RecordNotFound()
+        return self.reads(scope, [row])[0]
 
     def list(self, scope: Scope, params: PageParams) -> Page[CourseRead]:
-        courses, total = CourseRepository(scope).page([], params)
+        courses, total = CourseRepository(scope).read_page(params)
         return build_page(self.reads(scope, courses), total, params)
 
     def chapters(self, scope: Scope, id: int, params: PageParams) -> Page[ChapterRead]:

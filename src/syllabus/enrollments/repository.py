@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select
 
 from syllabus.courses.repository import CourseRepository
 from syllabus.kit.filters import Filters, no_match_or
 from syllabus.kit.repository import Repository
-from syllabus.kit.schemas import INT64_MAX
 from syllabus.models import Course, Enrollment, User
 from syllabus.pagination import PageParams
 from syllabus.users.repository import UserRepository
@@ -46,38 +45,19 @@ _ROWS = (
 _ROW_BY_ID = _ROWS.where(
     Enrollment.site_id == bindparam("site_id"), Enrollment.id == bindparam("id")
 )
-EnrollmentRow = Row[Unpack[tuple[Any, ...]]]
+EnrollmentRow = Row[*tuple[Any, ...]]
 
 
 class EnrollmentRepository(Repository[Enrollment]):
     model = Enrollment
 
-    def row(self, id: int) -> EnrollmentRow | None:
-        if not -INT64_MAX <= id <= INT64_MAX:
-            return None
-        result = self.session.connection().execute(_ROW_BY_ID, {"site_id": self.site_id, "id": id})
-        return result.first()
+    def read_row(self, id: int) -> EnrollmentRow | None:
+        return self.row(_ROW_BY_ID, id)
 
-    def page_rows(
+    def read_page(
         self, conditions: Sequence[ColumnElement[bool]], params: PageParams
     ) -> tuple[Sequence[EnrollmentRow], int]:
-        """One page of response rows in ascending id order, and the total.
-
-        The page's ids are chosen on the enrollments indexes alone, then only those rows are
-        joined to their user and course (see ``Repository.page``).
-        """
-        total = self.count(*conditions)
-        if params.offset >= total:
-            return [], total
-        window = (
-            select(Enrollment.id)
-            .where(self.scoped(), *conditions)
-            .order_by(Enrollment.id)
-            .limit(params.limit)
-            .offset(params.offset)
-        )
-        statement = _ROWS.where(Enrollment.id.in_(window)).order_by(Enrollment.id)
-        return self.session.connection().execute(statement).all(), total
+        return self.page_rows(_ROWS, conditions, params)
 
     def for_pair(self, user: User, course: Course) -> Enrollment | None:
         return self.find(Enrollment.user_id == user.id, Enrollment.course_id == course.id)

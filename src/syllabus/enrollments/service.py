@@ -74,7 +74,7 @@ class EnrollmentService:
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[EnrollmentRead]:
         repository = EnrollmentRepository(scope)
-        rows, total = repository.page_rows(repository.conditions(filters), params)
+        rows, total = repository.read_page(repository.conditions(filters), params)
         return build_page([self.read(scope, row) for row in rows], total, params)
 
     def get_read(self, scope: Scope, id: str) -> EnrollmentRead:
@@ -90,7 +90,7 @@ class EnrollmentService:
 
     @staticmethod
     def _row(scope: Scope, id: int) -> EnrollmentRow:
-        row = EnrollmentRepository(scope).row(id)
+        row = EnrollmentRepository(scope).read_row(id)
         if row is None:
             raise RecordNotFound()
         return row

@@ -11,6 +11,14 @@ from syllabus.models.custom_profile_field import CustomProfileField
 ROLES = ("affiliate", "course_admin", "group_analyst", "site_admin")
 
 
+def roles_of(roles_text: str) -> list[str]:
+    return [role for role in roles_text.split(",") if role]
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    return f"{first_name} {last_name}".strip()
+
+
 class User(Record):
     __tablename__ = "users"
     __table_args__ = table_args(
@@ -50,7 +58,7 @@ class User(Record):
 
     @property
     def roles(self) -> list[str]:
-        return [role for role in self.roles_text.split(",") if role]
+        return roles_of(self.roles_text)
 
     @roles.setter
     def roles(self, roles: list[str]) -> None:
@@ -59,4 +67,4 @@ class User(Record):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)

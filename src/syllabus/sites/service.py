@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from syllabus.auth import hash_secret, new_access_token, new_api_key
+from syllabus.auth import forget_credentials, hash_secret, new_access_token, new_api_key
 from syllabus.clock import clock
 from syllabus.models import Base, Credential, Site
 
@@ -130,6 +130,7 @@ def revoke(session: Session, secret: str) -> bool:
     if credential is None or credential.revoked_at is not None:
         return False
     credential.revoked_at = clock.now()
+    forget_credentials()
     return True
 
 
@@ -148,3 +149,4 @@ def reset_site(session: Session, site: Site) -> None:
 def delete_site(session: Session, site: Site) -> None:
     reset_site(session, site)
     session.delete(site)
+    forget_credentials()

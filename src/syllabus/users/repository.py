@@ -15,6 +15,7 @@ from syllabus.models import (
     User,
     course_admins,
 )
+from syllabus.pagination import PageParams
 
 _ADMINISTERED_COURSE_IDS = (
     select(course_admins.c.user_id, course_admins.c.course_id)
@@ -39,9 +40,38 @@ _PROFILE_FIELDS = (
 )
 CustomProfileFieldRow = Row[int, int, str | None, str, int]
 
+# What a response needs from the users table, as plain rows (reads build no ORM objects).
+_ROWS = select(
+    User.id,
+    User.created_at,
+    User.first_name,
+    User.last_name,
+    User.company,
+    User.email,
+    User.roles_text,
+    User.avatar_url,
+    User.bio,
+    User.headline,
+    User.affiliate_code,
+    User.external_source,
+    User.affiliate_commission,
+    User.affiliate_commission_type,
+    User.affiliate_payout_email,
+)
+_ROW_BY_ID = _ROWS.where(User.site_id == bindparam("site_id"), User.id == bindparam("id"))
+UserRow = Row[*tuple[Any, ...]]
+
 
 class UserRepository(Repository[User]):
     model = User
+
+    def read_row(self, id: int) -> UserRow | None:
+        return self.row(_ROW_BY_ID, id)
+
+    def read_page(
+        self, conditions: Sequence[ColumnElement[bool]], params: PageParams
+    ) -> tuple[Sequence[UserRow], int]:
+        return self.page_rows(_ROWS, conditions, params)
 
     def by_email(self, email: str) -> User | None:
         return self.find(User.email_key == email.strip().lower())
@@ -84,11 +114,10 @@ class UserRepository(Repository[User]):
             )
         return conditions
 
-    def administered_course_ids(self, users: Iterable[User]) -> dict[int, list[int]]:
+    def administered_course_ids(self, users: Iterable[UserRow]) -> dict[int, list[int]]:
         """Course ids each course admin administers, in one query for a whole page."""
-        return self.grouped(
-            _ADMINISTERED_COURSE_IDS, [user.id for user in users if "course_admin" in user.roles]
-        )
+        admins = [user.id for user in users if ",course_admin," in user.roles_text]
+        return self.grouped(_ADMINISTERED_COURSE_IDS, admins)
 
     def profile_fields(self, user_ids: Iterable[int]) -> dict[int, list[CustomProfileFieldRow]]:
         """Each user's custom profile field values with their labels, in one query."""

@@ -39,9 +39,7 @@ async def create_user(api: ApiDep, body: UserCreate) -> Response:
 @router.get("/{id}", operation_id="getUserByID", response_model=UserRead)
 async def get_user_by_id(api: ApiDep, id: str, provider: ProviderQuery = None) -> Response:
     """Get a user by id, or by external id with `provider`."""
-    return await api.read(
-        lambda scope: user_service.read(scope, user_service.get(scope, id, provider))
-    )
+    return await api.read(lambda scope: user_service.read_one(scope, id, provider))
 
 
 @router.put("/{id}", operation_id="updateUserByID", status_code=204)

@@ -11,8 +11,9 @@ from syllabus.events.recorder import record
 from syllabus.kit.filters import Filters
 from syllabus.kit.passwords import hash_password
 from syllabus.models import CustomProfileField, User
+from syllabus.models.user import full_name, roles_of
 from syllabus.pagination import Page, PageParams, build_page
-from syllabus.users.repository import UserRepository
+from syllabus.users.repository import UserRepository, UserRow
 from syllabus.users.schemas import (
     AuthenticationRead,
     CustomProfileFieldInput,
@@ -38,7 +39,7 @@ _NOT_COLUMNS = {
 
 
 class UserService:
-    def reads(self, scope: Scope, users: Sequence[User]) -> list[UserRead]:
+    def reads(self, scope: Scope, users: Sequence[UserRow]) -> list[UserRead]:
         repository = UserRepository(scope)
         administered = repository.administered_course_ids(users)
         fields = repository.profile_fields(user.id for user in users)
@@ -48,10 +49,10 @@ class UserService:
                 created_at=user.created_at,
                 first_name=user.first_name,
                 last_name=user.last_name,
-                full_name=user.full_name,
+                full_name=full_name(user.first_name, user.last_name),
                 company=user.company,
                 email=user.email,
-                roles=user.roles,
+                roles=roles_of(user.roles_text),
                 avatar_url=user.avatar_url,
                 bio=user.bio,
                 headline=user.headline,
@@ -74,13 +75,16 @@ class UserService:
             for user in users
         ]
 
-    def read(self, scope: Scope, user: User) -> UserRead:
-        return self.reads(scope, [user])[0]
+    def read(self, scope: Scope, user_id: int) -> UserRead:
+        row = UserRepository(scope).read_row(user_id)
+        if row is None:
+            raise RecordNotFound()
+        return self.reads(scope, [row])[0]
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[UserRead]:
         repository = UserRepository(scope)
-        users, total = repository.page(repository.conditions(filters), params)
-        return build_page(self.reads(scope, users), total, params)
+        rows, total = repository.read_page(repository.conditions(filters), params)
+        return build_page(self.reads(scope, rows), total, params)
 
     def get(self, scope: Scope, id_or_external_id: str, provider: str | None = None) -> User:
         """Find by id, or by external id when ``provider`` is given (FIDELITY §8 Users)."""
@@ -93,6 +97,13 @@ class UserService:
         if user is None:
             raise RecordNotFound()
         return user
+
+    def read_one(self, scope: Scope, id_or_external_id: str, provider: str | None) -> UserRead:
+        if provider:
+            return self.read(scope, self.get(scope, id_or_external_id, provider).id)
+        if not (id_or_external_id.isascii() and id_or_external_id.isdigit()):
+            raise RecordNotFound()
+        return self.read(scope, int(id_or_external_id))
 
     def authentication(self, scope: Scope, user_id: str, provider: str) -> AuthenticationRead:
         user = self.get(scope, user_id)
@@ -126,7 +137,7 @@ class UserService:
         repository.add(user)
         self._flush_unique(scope, user)
         self._write_custom_fields(scope, user, data.custom_profile_fields or [])
-        result = self.read(scope, user)
+        result = self.read(scope, user.id)
         record(scope, "user", "signup", result.model_dump(mode="json"))
         return result
 
@@ -159,12 +170,12 @@ class UserService:
         self._flush_unique(scope, user)
         if data.custom_profile_fields:
             self._write_custom_fields(scope, user, data.custom_profile_fields)
-        record(scope, "user", "updated", self.read(scope, user).model_dump(mode="json"))
+        record(scope, "user", "updated", self.read(scope, user.id).model_dump(mode="json"))
 
     def delete(self, scope: Scope, user_id: str, provider: str | None) -> None:
         """Delete a user with their enrollments and group memberships (FIDELITY §10 #19)."""
         user = self.get(scope, user_id, provider)
-        snapshot = self.read(scope, user).model_dump(mode="json")
+        snapshot = self.read(scope, user.id).model_dump(mode="json")
         UserRepository(scope).delete(user)
         scope.session.flush()
         record(scope, "user", "deleted", snapshot)
