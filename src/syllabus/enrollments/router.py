@@ -15,7 +15,12 @@ from syllabus.pagination import Page, PageParamsDep
 router = APIRouter(prefix="/enrollments", tags=["Enrollments"])
 
 
-@router.get("", operation_id="getEnrollments", response_model=Page[EnrollmentRead])
+@router.get(
+    "",
+    operation_id="getEnrollments",
+    response_model=Page[EnrollmentRead],
+    openapi_extra=ENROLLMENT_FILTERS.openapi,
+)
 async def get_enrollments(
     api: ApiDep, page: PageParamsDep, filters: Filters = ENROLLMENT_FILTERS.dependency
 ) -> Response:

@@ -18,13 +18,12 @@ The repository turns those values into SQL. Parsing rules:
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Request
 from sqlalchemy import ColumnElement, and_, false
 
 from syllabus.kit.schemas import INT64_MAX
@@ -162,38 +161,39 @@ def no_match_or(value: Any, condition: Callable[[Any], ColumnElement[bool]]) -> 
 
 
 class FilterSet:
+    """A resource's filters: a dependency that parses them, and their OpenAPI parameters.
+
+    The dependency reads the query string itself instead of declaring one FastAPI parameter per
+    filter: FastAPI's per-parameter handling cost a fifth of a 17-filter list request. Routes
+    document the filters with ``openapi_extra=FILTERS.openapi``.
+    """
+
     def __init__(self, *filters: Filter) -> None:
         self.filters = filters
-        self.dependency = Depends(self._build_dependency())
-
-    def _build_dependency(self) -> Callable[..., Awaitable[Filters]]:
-        filters = self.filters
-
-        async def dependency(**raw: str | None) -> Filters:
-            values: dict[str, Any] = {}
-            for index, spec in enumerate(filters):
-                text = raw.get(f"f{index}")
-                if text is None or text == "":
-                    continue
-                parsed = spec.parse(text)
-                if parsed is not None:
-                    values[spec.name] = parsed
-            return Filters(values)
-
-        dependency.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [
-                inspect.Parameter(
-                    f"f{index}",
-                    inspect.Parameter.KEYWORD_ONLY,
-                    default=Query(
-                        None,
-                        alias=f"query[{spec.name}]",
-                        description=spec.description,
-                        json_schema_extra={"x-syllabus-type": spec.openapi_type},
-                    ),
-                    annotation=str | None,
-                )
-                for index, spec in enumerate(filters)
+        self.dependency = Depends(self._dependency)
+        self.openapi: dict[str, Any] = {
+            "parameters": [
+                {
+                    "name": f"query[{spec.name}]",
+                    "in": "query",
+                    "required": False,
+                    "description": spec.description,
+                    "schema": {"type": "string", "x-syllabus-type": spec.openapi_type},
+                }
+                for spec in filters
             ]
-        )
-        return dependency
+        }
+
+    def parse(self, query: Mapping[str, str]) -> Filters:
+        values: dict[str, Any] = {}
+        for spec in self.filters:
+            text = query.get(f"query[{spec.name}]")
+            if text is None or text == "":
+                continue
+            parsed = spec.parse(text)
+            if parsed is not None:
+                values[spec.name] = parsed
+        return Filters(values)
+
+    async def _dependency(self, request: Request) -> Filters:
+        return self.parse(request.query_params)

@@ -60,6 +60,20 @@ _ROWS = select(
 )
 _ROW_BY_ID = _ROWS.where(User.site_id == bindparam("site_id"), User.id == bindparam("id"))
 UserRow = Row[*tuple[Any, ...]]
+_ID_BY_EMAIL = select(User.id).where(
+    User.site_id == bindparam("site_id"), User.email_key == bindparam("email_key")
+)
+_ID_BY_EXTERNAL_ID = select(User.id).where(
+    User.site_id == bindparam("site_id"),
+    User.provider == bindparam("provider"),
+    User.external_id == bindparam("external_id"),
+)
+_DEFINITIONS = select(
+    CustomProfileFieldDefinition.id,
+    CustomProfileFieldDefinition.label,
+    CustomProfileFieldDefinition.required,
+).where(CustomProfileFieldDefinition.site_id == bindparam("site_id"))
+DefinitionRow = Row[int, str, bool]
 
 
 class UserRepository(Repository[User]):
@@ -73,11 +87,17 @@ class UserRepository(Repository[User]):
     ) -> tuple[Sequence[UserRow], int]:
         return self.page_rows(_ROWS, conditions, params)
 
-    def by_email(self, email: str) -> User | None:
-        return self.find(User.email_key == email.strip().lower())
+    def id_by_email(self, email: str) -> int | None:
+        params = {"site_id": self.site_id, "email_key": email.strip().lower()}
+        return self.session.connection().execute(_ID_BY_EMAIL, params).scalar()
+
+    def id_by_external_id(self, provider: str, external_id: str) -> int | None:
+        params = {"site_id": self.site_id, "provider": provider, "external_id": external_id}
+        return self.session.connection().execute(_ID_BY_EXTERNAL_ID, params).scalar()
 
     def by_external_id(self, provider: str, external_id: str) -> User | None:
-        return self.find(User.provider == provider, User.external_id == external_id)
+        id = self.id_by_external_id(provider, external_id)
+        return None if id is None else self.get(id)
 
     def conditions(self, filters: Filters) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
@@ -132,15 +152,10 @@ class UserRepository(Repository[User]):
             found.setdefault(row.user_id, []).append(row)
         return found
 
-    def definitions(
-        self, ids: Sequence[int] | None = None
-    ) -> dict[int, CustomProfileFieldDefinition]:
-        statement = select(CustomProfileFieldDefinition).where(
-            CustomProfileFieldDefinition.site_id == self.site_id
-        )
-        if ids is not None:
-            statement = statement.where(CustomProfileFieldDefinition.id.in_(ids))
-        return {d.id: d for d in self.session.scalars(statement)}
+    def definitions(self) -> dict[int, DefinitionRow]:
+        """The site's custom profile field definitions by id."""
+        rows = self.session.connection().execute(_DEFINITIONS, {"site_id": self.site_id})
+        return {row.id: row for row in rows}
 
     def update(self, user: User, values: dict[str, Any]) -> None:
         for key, value in values.items():

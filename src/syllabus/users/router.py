@@ -22,7 +22,9 @@ ProviderQuery = Annotated[
 ]
 
 
-@router.get("", operation_id="getUsers", response_model=Page[UserRead])
+@router.get(
+    "", operation_id="getUsers", response_model=Page[UserRead], openapi_extra=USER_FILTERS.openapi
+)
 async def get_users(
     api: ApiDep, page: PageParamsDep, filters: Filters = USER_FILTERS.dependency
 ) -> Response:

@@ -114,9 +114,9 @@ class UserService:
     def create(self, scope: Scope, data: UserCreate) -> UserRead:
         repository = UserRepository(scope)
         errors: dict[str, list[str]] = {}
-        if repository.by_email(data.email) is not None:
+        if repository.id_by_email(data.email) is not None:
             errors["email"] = [TAKEN]
-        if data.external_id is not None and repository.by_external_id(
+        if data.external_id is not None and repository.id_by_external_id(
             data.provider or "SSO", data.external_id
         ):
             errors["external_id"] = [TAKEN]
@@ -151,8 +151,8 @@ class UserService:
                 errors[required] = ["can't be blank"]
         email = changes.get("email")
         if email is not None and email.strip().lower() != user.email_key:
-            other = repository.by_email(email)
-            if other is not None and other.id != user.id:
+            other = repository.id_by_email(email)
+            if other is not None and other != user.id:
                 errors["email"] = [TAKEN]
         self._check_custom_fields(
             scope, data.custom_profile_fields, data, creating=False, errors=errors
@@ -220,6 +220,8 @@ class UserService:
 
     @staticmethod
     def _write_custom_fields(scope: Scope, user: User, fields: FieldInputs) -> None:
+        if not fields:
+            return
         ids = [f.custom_profile_field_definition_id for f in fields]
         scope.session.execute(
             delete(CustomProfileField).where(
