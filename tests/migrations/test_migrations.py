@@ -40,3 +40,15 @@ def test_every_listed_table_has_a_site_and_id_index() -> None:
         if ("site_id", "id") not in leading:
             missing.append(table.name)
     assert missing == []
+
+
+def test_the_fast_head_check_agrees_with_alembic(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from syllabus.migrate import alembic_config, at_head, head_revision
+
+    assert (
+        head_revision()
+        == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    )
+    assert at_head(database_url)
