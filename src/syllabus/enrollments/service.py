@@ -30,7 +30,8 @@ class EnrollmentService:
         return expiry_date is not None and expiry_date <= scope.now
 
     def read(self, scope: Scope, row: EnrollmentRow) -> EnrollmentRead:
-        return EnrollmentRead(
+        # Built from typed database columns, so there is nothing to validate.
+        return EnrollmentRead.model_construct(
             id=row.id,
             created_at=row.created_at,
             user_email=row.user_email,
