@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +29,7 @@ from starlette.responses import Response
 from syllabus.kit.responses import json_response
 
 logger = logging.getLogger("syllabus")
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -99,6 +100,13 @@ class Unprocessable(ApiError):
 
     def body(self) -> Any:
         return {"errors": self.errors}
+
+
+def found(value: T | None) -> T:
+    """``value``, or a 404 ``Record not found.`` when the lookup found nothing."""
+    if value is None:
+        raise RecordNotFound()
+    return value
 
 
 # Pydantic error types, in Rails' words (ActiveModel::Errors default messages).

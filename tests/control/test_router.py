@@ -85,8 +85,13 @@ class TestSites:
         subdomain = body["subdomain"]
         got = http.get(f"/_syllabus/sites/{subdomain}", headers=ADMIN).json()
         assert got == {k: v for k, v in body.items() if k != "api_key"}
-        listed = http.get("/_syllabus/sites", params={"limit": 250}, headers=ADMIN).json()
-        assert subdomain in [s["subdomain"] for s in listed["items"]]
+        last = http.get("/_syllabus/sites", params={"limit": 1}, headers=ADMIN).json()
+        newest = http.get(
+            "/_syllabus/sites",
+            params={"limit": 1, "page": last["meta"]["pagination"]["total_pages"]},
+            headers=ADMIN,
+        ).json()
+        assert [s["subdomain"] for s in newest["items"]] == [subdomain]
         assert http.delete(f"/_syllabus/sites/{subdomain}", headers=ADMIN).status_code == 204
         missing = http.get(f"/_syllabus/sites/{subdomain}", headers=ADMIN)
         assert missing.status_code == 404

@@ -8,7 +8,7 @@ from syllabus.contents.repository import ContentRepository
 from syllabus.contents.schemas import ContentRead
 from syllabus.contents.service import content_service
 from syllabus.context import Scope
-from syllabus.errors import RecordNotFound
+from syllabus.errors import found
 from syllabus.models import Chapter
 from syllabus.pagination import Page, PageParams, build_page
 
@@ -29,10 +29,7 @@ class ChapterService:
         ]
 
     def get(self, scope: Scope, id: int) -> Chapter:
-        chapter = ChapterRepository(scope).get(id)
-        if chapter is None:
-            raise RecordNotFound()
-        return chapter
+        return found(ChapterRepository(scope).get(id))
 
     def read(self, scope: Scope, id: int) -> ChapterRead:
         return self.reads(scope, [self.get(scope, id)])[0]

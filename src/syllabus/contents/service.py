@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from syllabus.contents.repository import ContentRepository
 from syllabus.contents.schemas import ContentRead
 from syllabus.context import Scope
-from syllabus.errors import RecordNotFound
+from syllabus.errors import found
 from syllabus.models import Content
 from syllabus.pagination import Page, PageParams, build_page
 
@@ -67,10 +67,7 @@ class ContentService:
         ]
 
     def get(self, scope: Scope, id: int) -> Content:
-        content = ContentRepository(scope).get(id)
-        if content is None:
-            raise RecordNotFound()
-        return content
+        return found(ContentRepository(scope).get(id))
 
     def read(self, scope: Scope, id: int) -> ContentRead:
         return self.reads(scope, [self.get(scope, id)])[0]

@@ -20,17 +20,14 @@ from syllabus.control.schemas import (
     SiteRead,
     TokenCreated,
 )
-from syllabus.errors import RecordNotFound, Unprocessable
+from syllabus.errors import Unprocessable, found
 from syllabus.models import Event, Site
 from syllabus.pagination import Page, PageParams, build_page
 from syllabus.sites import service as sites
 
 
 def _site(session: Session, subdomain: str) -> Site:
-    site = sites.find_site(session, subdomain)
-    if site is None:
-        raise RecordNotFound()
-    return site
+    return found(sites.find_site(session, subdomain))
 
 
 def site_read(site: Site) -> SiteRead:

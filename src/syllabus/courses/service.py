@@ -8,7 +8,7 @@ from syllabus.chapters.service import chapter_service
 from syllabus.context import Scope
 from syllabus.courses.repository import CourseRepository, CourseRow
 from syllabus.courses.schemas import CourseRead
-from syllabus.errors import RecordNotFound
+from syllabus.errors import found
 from syllabus.models import Course
 from syllabus.pagination import Page, PageParams, build_page
 
@@ -44,16 +44,10 @@ class CourseService:
         ]
 
     def get(self, scope: Scope, id: int) -> Course:
-        course = CourseRepository(scope).get(id)
-        if course is None:
-            raise RecordNotFound()
-        return course
+        return found(CourseRepository(scope).get(id))
 
     def read(self, scope: Scope, id: int) -> CourseRead:
-        row = CourseRepository(scope).read_row(id)
-        if row is None:
-            raise RecordNotFound()
-        return self.reads(scope, [row])[0]
+        return self.reads(scope, [found(CourseRepository(scope).read_row(id))])[0]
 
     def list(self, scope: Scope, params: PageParams) -> Page[CourseRead]:
         courses, total = CourseRepository(scope).read_page(params)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from syllabus.context import Scope
 from syllabus.enrollments.repository import EnrollmentRepository, EnrollmentRow
 from syllabus.enrollments.schemas import EnrollmentCreate, EnrollmentRead, EnrollmentUpdate
-from syllabus.errors import RecordNotFound, Unprocessable
+from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.kit.filters import Filters
 from syllabus.kit.schemas import format_decimal, format_timestamp
@@ -91,16 +91,10 @@ class EnrollmentService:
 
     @staticmethod
     def _row(scope: Scope, id: int) -> EnrollmentRow:
-        row = EnrollmentRepository(scope).read_row(id)
-        if row is None:
-            raise RecordNotFound()
-        return row
+        return found(EnrollmentRepository(scope).read_row(id))
 
     def get(self, scope: Scope, id: str) -> Enrollment:
-        enrollment = EnrollmentRepository(scope).get(self._id(id))
-        if enrollment is None:
-            raise RecordNotFound()
-        return enrollment
+        return found(EnrollmentRepository(scope).get(self._id(id)))
 
     def create(self, scope: Scope, data: EnrollmentCreate) -> EnrollmentRead:
         """Enroll a user; without ``activated_at`` the enrollment is a free trial (§8).

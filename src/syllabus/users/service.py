@@ -6,7 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from syllabus.context import Scope
-from syllabus.errors import RecordNotFound, Unprocessable
+from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.kit.filters import Filters
 from syllabus.kit.passwords import hash_password
@@ -76,10 +76,7 @@ class UserService:
         ]
 
     def read(self, scope: Scope, user_id: int) -> UserRead:
-        row = UserRepository(scope).read_row(user_id)
-        if row is None:
-            raise RecordNotFound()
-        return self.reads(scope, [row])[0]
+        return self.reads(scope, [found(UserRepository(scope).read_row(user_id))])[0]
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[UserRead]:
         repository = UserRepository(scope)
@@ -94,9 +91,7 @@ class UserService:
             user = repository.by_external_id(provider, id_or_external_id)
         elif id_or_external_id.isascii() and id_or_external_id.isdigit():
             user = repository.get(int(id_or_external_id))
-        if user is None:
-            raise RecordNotFound()
-        return user
+        return found(user)
 
     def read_one(self, scope: Scope, id_or_external_id: str, provider: str | None) -> UserRead:
         if provider:
