@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, select
 
+from syllabus.kit.filters import Criteria
 from syllabus.kit.repository import Repository, site_ids_in
 from syllabus.models import Course, course_admins
 from syllabus.pagination import PageParams
@@ -49,7 +50,7 @@ class CourseRepository(Repository[Course]):
         return self.row(_ROW_BY_ID, id)
 
     def read_page(self, params: PageParams) -> tuple[Sequence[CourseRow], int]:
-        return self.page_rows(_ROWS, [], params)
+        return self.page_rows(_ROWS, Criteria(), params)
 
     def administrator_user_ids(self, course_ids: Iterable[int]) -> dict[int, list[int]]:
         """Each course's administrators, ascending: one query for a whole page."""

@@ -1,23 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 
 from syllabus.courses.repository import CourseRepository
-from syllabus.kit.filters import Filters, no_match_or
+from syllabus.kit.filters import Criteria, Filters
 from syllabus.kit.repository import Repository
 from syllabus.models import Course, Enrollment, User
 from syllabus.pagination import PageParams
 from syllabus.users.repository import UserRepository
-
-
-def expired_at(now: datetime) -> ColumnElement[bool]:
-    """SQL for ``expired``: an expiry that is set and not in the future."""
-    return and_(Enrollment.expiry_date.is_not(None), Enrollment.expiry_date <= now)
-
 
 # What a response needs, as plain rows: the enrollment with its user's and course's fields.
 # Reads never build ORM objects (three per enrollment); a page of rows costs a fraction.
@@ -55,9 +48,9 @@ class EnrollmentRepository(Repository[Enrollment]):
         return self.row(_ROW_BY_ID, id)
 
     def read_page(
-        self, conditions: Sequence[ColumnElement[bool]], params: PageParams
+        self, criteria: Criteria, params: PageParams
     ) -> tuple[Sequence[EnrollmentRow], int]:
-        return self.page_rows(_ROWS, conditions, params)
+        return self.page_rows(_ROWS, criteria, params)
 
     def for_pair(self, user: User, course: Course) -> Enrollment | None:
         return self.find(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
@@ -68,50 +61,55 @@ class EnrollmentRepository(Repository[Enrollment]):
     def user(self, id: int) -> User | None:
         return UserRepository(self.scope).get(id)
 
-    def conditions(self, filters: Filters) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
+    def criteria(self, filters: Filters) -> Criteria:
+        criteria = Criteria()
         if "user_id" in filters:
-            conditions.append(
-                no_match_or(filters["user_id"], lambda user_id: Enrollment.user_id == user_id)
-            )
+            criteria.add_equal("user_id", Enrollment.user_id, filters["user_id"])
         if "course_id" in filters:
-            conditions.append(
-                no_match_or(
-                    filters["course_id"], lambda course_id: Enrollment.course_id == course_id
-                )
-            )
+            criteria.add_equal("course_id", Enrollment.course_id, filters["course_id"])
         if "email" in filters:
             # A subquery rather than a join keeps the COUNT on the enrollments indexes alone.
             # Emails are unique per site, so it is scalar: `user_id = (...)` lets SQLite use the
             # (site_id, user_id, id) index for the ordered page, where `IN (...)` made it scan.
-            conditions.append(
-                Enrollment.user_id
-                == select(User.id)
-                .where(
-                    User.site_id == self.site_id,
-                    User.email_key == filters["email"].strip().lower(),
-                )
-                .scalar_subquery()
+            criteria.add(
+                "email",
+                lambda: (
+                    Enrollment.user_id
+                    == select(User.id)
+                    .where(
+                        User.site_id == bindparam("site_id"), User.email_key == bindparam("email")
+                    )
+                    .scalar_subquery()
+                ),
+                email=filters["email"].strip().lower(),
             )
         # Boolean filters: false selects the complement (FIDELITY §10 #13, `query[expired]=0`).
         if "free_trial" in filters:
-            conditions.append(Enrollment.is_free_trial == filters["free_trial"])
+            criteria.add_equal("free_trial", Enrollment.is_free_trial, filters["free_trial"])
         if "full" in filters:
-            conditions.append(Enrollment.is_free_trial == (not filters["full"]))
+            criteria.add_equal("trial", Enrollment.is_free_trial, not filters["full"])
         if "completed" in filters:
-            done = Enrollment.completed_at.is_not(None)
-            conditions.append(done if filters["completed"] else Enrollment.completed_at.is_(None))
-        if "expired" in filters:
-            now = self.scope.now
-            conditions.append(
-                expired_at(now)
-                if filters["expired"]
-                else or_(Enrollment.expiry_date.is_(None), Enrollment.expiry_date > now)
+            done = filters["completed"]
+            criteria.add(
+                f"completed:{done}",
+                lambda: (
+                    Enrollment.completed_at.is_not(None)
+                    if done
+                    else Enrollment.completed_at.is_(None)
+                ),
             )
-        conditions.extend(
-            bound.condition(Enrollment.created_at) for bound in filters.dates("created")
-        )
-        conditions.extend(
-            bound.condition(Enrollment.updated_at) for bound in filters.dates("updated")
-        )
-        return conditions
+        if "expired" in filters:
+            expired = filters["expired"]
+            now: Any = bindparam("now")
+            criteria.add(
+                f"expired:{expired}",
+                lambda: (
+                    and_(Enrollment.expiry_date.is_not(None), Enrollment.expiry_date <= now)
+                    if expired
+                    else or_(Enrollment.expiry_date.is_(None), Enrollment.expiry_date > now)
+                ),
+                now=self.scope.now,
+            )
+        criteria.add_dates(filters, "created", Enrollment.created_at)
+        criteria.add_dates(filters, "updated", Enrollment.updated_at)
+        return criteria

@@ -75,7 +75,7 @@ class EnrollmentService:
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[EnrollmentRead]:
         repository = EnrollmentRepository(scope)
-        rows, total = repository.read_page(repository.conditions(filters), params)
+        rows, total = repository.read_page(repository.criteria(filters), params)
         return build_page([self.read(scope, row) for row in rows], total, params)
 
     def get_read(self, scope: Scope, id: str) -> EnrollmentRead:

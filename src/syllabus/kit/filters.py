@@ -5,8 +5,9 @@ A resource declares its filters::
     ENROLLMENT_FILTERS = FilterSet(IntFilter("user_id"), BoolFilter("expired"), *date_filters("created"))
 
 ``FilterSet.dependency`` is a FastAPI dependency that reads every ``query[name]`` (literal or
-%-encoded brackets), documents each in OpenAPI, and yields a ``Filters`` mapping of parsed values.
-The repository turns those values into SQL. Parsing rules:
+%-encoded brackets) and yields a ``Filters`` mapping of parsed values; routes document them with
+``openapi_extra=FILTERS.openapi``. The repository turns the values into ``Criteria``: a shape
+whose SQL is built once, and bound values. Parsing rules:
 
 * integers: a value that is not an integer, or does not fit 64 bits, matches nothing;
 * booleans: ``true/1/t/yes`` and ``false/0/f/no`` in any case; anything else ignores the filter;
@@ -19,12 +20,12 @@ The repository turns those values into SQL. Parsing rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from fastapi import Depends, Request
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, and_, bindparam, false
 
 from syllabus.kit.schemas import INT64_MAX
 
@@ -53,19 +54,67 @@ class DateBound:
     start: datetime
     whole_day: bool
 
-    def condition(self, column: Any) -> ColumnElement[bool]:
+    def add_to(self, criteria: Criteria, name: str, column: Any) -> None:
+        """Add this bound to ``criteria`` as ``name``, with bound parameters ``name_from/_to``."""
         start = self.start
-        end = start + timedelta(days=1) if self.whole_day else start
         if self.op == "on":
-            day = datetime.combine(start.date(), time.min, UTC)
-            return and_(column >= day, column < day + timedelta(days=1))
-        if self.op == "before":
-            return column < start  # type: ignore[no-any-return]
-        if self.op == "on_or_before":
-            return (column < end) if self.whole_day else (column <= start)  # type: ignore[no-any-return]
-        if self.op == "after":
-            return (column >= end) if self.whole_day else (column > start)  # type: ignore[no-any-return]
-        return column >= start  # type: ignore[no-any-return]
+            start = datetime.combine(start.date(), time.min, UTC)
+        end = start + timedelta(days=1)
+        low: Any = bindparam(f"{name}_from")
+        high: Any = bindparam(f"{name}_to")
+        kind = "day" if self.whole_day or self.op == "on" else "instant"
+        build: Callable[[], ColumnElement[bool]]
+        if self.op == "on":
+            build = lambda: and_(column >= low, column < high)  # noqa: E731
+        elif self.op == "before":
+            build = lambda: column < low  # noqa: E731
+        elif self.op == "on_or_before":
+            build = (lambda: column < high) if self.whole_day else (lambda: column <= low)
+        elif self.op == "after":
+            build = (lambda: column >= high) if self.whole_day else (lambda: column > low)
+        else:
+            build = lambda: column >= low  # noqa: E731
+        criteria.add(f"{name}:{kind}", build, **{f"{name}_from": start, f"{name}_to": end})
+
+
+@dataclass
+class Criteria:
+    """A list's conditions as a *shape* and bound values, so each shape's SQL is built once.
+
+    ``add(name, build, **values)`` records a condition: ``build()`` returns it, written with
+    ``bindparam(...)`` for each of ``values`` (``:site_id`` is always bound too), and runs only
+    the first time its shape is seen (``Repository.page_rows``). ``name`` must say everything that
+    changes the SQL (``"completed:True"``), not the values.
+    """
+
+    shape: list[str] = field(default_factory=list)
+    builders: list[Callable[[], ColumnElement[bool]]] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, name: str, build: Callable[[], ColumnElement[bool]], **values: Any) -> None:
+        self.shape.append(name)
+        self.builders.append(build)
+        self.values.update(values)
+
+    def add_no_match(self, name: str) -> None:
+        self.add(f"{name}:none", false)
+
+    def add_equal(self, name: str, column: Any, value: Any) -> None:
+        """``column = :name``, or nothing at all for a value that cannot match (``NO_MATCH``)."""
+        if isinstance(value, NoMatch):
+            self.add_no_match(name)
+        else:
+            self.add(name, lambda: column == bindparam(name), **{name: value})
+
+    def add_dates(self, filters: Filters, field_name: str, column: Any) -> None:
+        for op in DATE_OPS:
+            bound = filters.get(f"{field_name}_{op}")
+            if bound is not None:
+                bound.add_to(self, f"{field_name}_{op}", column)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(self.shape)
 
 
 def parse_bool(raw: str) -> bool | None:
@@ -151,13 +200,6 @@ class Filters(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values)
-
-    def dates(self, field: str) -> list[DateBound]:
-        return [self._values[f"{field}_{op}"] for op in DATE_OPS if f"{field}_{op}" in self._values]
-
-
-def no_match_or(value: Any, condition: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[bool]:
-    return false() if isinstance(value, NoMatch) else condition(value)
 
 
 class FilterSet:

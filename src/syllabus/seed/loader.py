@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -34,7 +34,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from syllabus.clock import clock
 from syllabus.kit.passwords import hash_password, verify_password
@@ -556,6 +556,11 @@ ENROLLMENT_FIELDS = (
 )
 
 
+# The ordered children of a course or chapter, and their specs, matched by name.
+Child = TypeVar("Child", Chapter, Content)
+ChildSpec = TypeVar("ChildSpec", ChapterSpec, ContentSpec)
+
+
 def load_content(session: Session, site: Site, content: ContentFile) -> LoadSummary:
     """Write ``content`` into ``site`` inside the caller's transaction.
 
@@ -741,57 +746,31 @@ class _Writer:
 
     def chapters(self, course: Course, specs: list[ChapterSpec]) -> bool:
         """Make the course's chapters exactly ``specs``, matching stored ones by name in order."""
-        tally = self.tallies["chapters"]
-        stored = list(
-            self.session.scalars(
-                select(Chapter)
-                .where(Chapter.course_id == course.id)
-                .order_by(Chapter.position, Chapter.id)
-            )
-        )
-        changed = False
-        for position, spec in enumerate(specs):
-            chapter = next((c for c in stored if c.name == spec.name), None)
-            creating = chapter is None
-            if chapter is None:
-                chapter = Chapter(course_id=course.id)
-            else:
-                stored.remove(chapter)
-            values = {"name": spec.name, "position": position}
+
+        def write(chapter: Chapter, position: int, spec: ChapterSpec, creating: bool) -> bool:
+            values: dict[str, Any] = {"name": spec.name, "position": position}
             values.update(spec.given(("description", "duration_in_seconds"), creating=creating))
-            chapter_changed = self.save(chapter, values, creating=creating)
+            changed = self.save(chapter, values, creating=creating)
             self.session.flush()
-            chapter_changed = self.contents(course, chapter, spec.contents) or chapter_changed
-            key = (course.slug, position)
-            tally.mark(key, created=creating, changed=chapter_changed)
-            changed = changed or creating or chapter_changed
-        if stored:
-            ids = [chapter.id for chapter in stored]
+            return self.contents(course, chapter, spec.contents) or changed
+
+        def discard(ids: list[int]) -> None:
             self.session.execute(delete(Content).where(Content.chapter_id.in_(ids)))
-            for chapter in stored:
-                self.session.delete(chapter)
-            tally.deleted += len(stored)
-            changed = True
-        return changed
+
+        return self.children(
+            "chapters",
+            Chapter,
+            Chapter.course_id,
+            course.id,
+            specs,
+            write,
+            key=lambda position: (course.slug, position),
+            before_delete=discard,
+        )
 
     def contents(self, course: Course, chapter: Chapter, specs: list[ContentSpec]) -> bool:
-        tally = self.tallies["contents"]
-        stored = list(
-            self.session.scalars(
-                select(Content)
-                .where(Content.chapter_id == chapter.id)
-                .order_by(Content.position, Content.id)
-            )
-        )
-        changed = False
-        for position, spec in enumerate(specs):
-            content = next((c for c in stored if c.name == spec.name), None)
-            creating = content is None
-            if content is None:
-                content = Content(chapter_id=chapter.id)
-            else:
-                stored.remove(content)
-            values = {
+        def write(content: Content, position: int, spec: ContentSpec, creating: bool) -> bool:
+            values: dict[str, Any] = {
                 "course_id": course.id,
                 "name": spec.name,
                 "position": position,
@@ -802,13 +781,60 @@ class _Writer:
                 del values["contentable_type"]
             if not creating and "free" not in spec.model_fields_set:
                 del values["free"]
-            content_changed = self.save(content, values, creating=creating)
-            tally.mark((chapter.id, position), created=creating, changed=content_changed)
-            changed = changed or creating or content_changed
-        for content in stored:
-            self.session.delete(content)
-        tally.deleted += len(stored)
-        return changed or bool(stored)
+            return self.save(content, values, creating=creating)
+
+        return self.children(
+            "contents",
+            Content,
+            Content.chapter_id,
+            chapter.id,
+            specs,
+            write,
+            key=lambda position: (chapter.id, position),
+        )
+
+    def children(
+        self,
+        kind: str,
+        model: type[Child],
+        parent: InstrumentedAttribute[int],
+        parent_id: int,
+        specs: Sequence[ChildSpec],
+        write: Callable[[Child, int, ChildSpec, bool], bool],
+        *,
+        key: Callable[[int], Any],
+        before_delete: Callable[[list[int]], None] | None = None,
+    ) -> bool:
+        """Make a parent's ordered children exactly ``specs``, matching stored ones by name.
+
+        ``write(row, position, spec, creating)`` applies one spec and says whether the row
+        changed; stored children no spec names are deleted, after ``before_delete`` of their ids.
+        """
+        tally = self.tallies[kind]
+        stored = list(
+            self.session.scalars(
+                select(model).where(parent == parent_id).order_by(model.position, model.id)
+            )
+        )
+        changed = False
+        for position, spec in enumerate(specs):
+            row = next((r for r in stored if r.name == spec.name), None)
+            creating = row is None
+            if row is None:
+                row = model(**{parent.key: parent_id})
+            else:
+                stored.remove(row)
+            row_changed = write(row, position, spec, creating)
+            tally.mark(key(position), created=creating, changed=row_changed)
+            changed = changed or creating or row_changed
+        if stored:
+            if before_delete is not None:
+                before_delete([row.id for row in stored])
+            for row in stored:
+                self.session.delete(row)
+            tally.deleted += len(stored)
+            changed = True
+        return changed
 
     def course_admins(self, specs: list[UserSpec]) -> None:
         tally = self.tallies["users"]

@@ -5,9 +5,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, bindparam, select
 
-from syllabus.kit.filters import Filters, no_match_or
+from syllabus.kit.filters import Criteria, Filters, NoMatch
 from syllabus.kit.repository import Repository, site_ids_in
 from syllabus.models import (
+    ROLES,
     Course,
     CustomProfileField,
     CustomProfileFieldDefinition,
@@ -82,10 +83,8 @@ class UserRepository(Repository[User]):
     def read_row(self, id: int) -> UserRow | None:
         return self.row(_ROW_BY_ID, id)
 
-    def read_page(
-        self, conditions: Sequence[ColumnElement[bool]], params: PageParams
-    ) -> tuple[Sequence[UserRow], int]:
-        return self.page_rows(_ROWS, conditions, params)
+    def read_page(self, criteria: Criteria, params: PageParams) -> tuple[Sequence[UserRow], int]:
+        return self.page_rows(_ROWS, criteria, params)
 
     def id_by_email(self, email: str) -> int | None:
         params = {"site_id": self.site_id, "email_key": email.strip().lower()}
@@ -99,40 +98,59 @@ class UserRepository(Repository[User]):
         id = self.id_by_external_id(provider, external_id)
         return None if id is None else self.get(id)
 
-    def conditions(self, filters: Filters) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = []
+    def criteria(self, filters: Filters) -> Criteria:
+        criteria = Criteria()
         if "email" in filters:
-            conditions.append(User.email_key == filters["email"].strip().lower())
+            criteria.add_equal("email_key", User.email_key, filters["email"].strip().lower())
         if "role" in filters:
-            conditions.append(User.roles_text.contains(f",{filters['role'].strip()},"))
+            role = filters["role"].strip()
+            if role in ROLES:
+                roles_text: Any = bindparam("roles_text")
+                criteria.add(
+                    "role", lambda: User.roles_text.contains(roles_text), roles_text=f",{role},"
+                )
+            else:
+                criteria.add_no_match("role")
         if "external_source" in filters:
-            conditions.append(User.external_source == filters["external_source"])
-        if "custom_profile_field_label" in filters or "custom_profile_field_value" in filters:
-            fields = select(CustomProfileField.user_id).where(
-                CustomProfileField.site_id == self.site_id
+            criteria.add_equal("external_source", User.external_source, filters["external_source"])
+        label = filters.get("custom_profile_field_label")
+        value = filters.get("custom_profile_field_value")
+        if label is not None or value is not None:
+
+            def with_field() -> ColumnElement[bool]:
+                fields = select(CustomProfileField.user_id).where(
+                    CustomProfileField.site_id == bindparam("site_id")
+                )
+                if label is not None:
+                    fields = fields.join(CustomProfileField.definition).where(
+                        CustomProfileFieldDefinition.label == bindparam("field_label")
+                    )
+                if value is not None:
+                    fields = fields.where(CustomProfileField.value == bindparam("field_value"))
+                return User.id.in_(fields)
+
+            criteria.add(
+                f"field:{label is not None}:{value is not None}",
+                with_field,
+                field_label=label,
+                field_value=value,
             )
-            if "custom_profile_field_label" in filters:
-                fields = fields.join(CustomProfileField.definition).where(
-                    CustomProfileFieldDefinition.label == filters["custom_profile_field_label"]
-                )
-            if "custom_profile_field_value" in filters:
-                fields = fields.where(
-                    CustomProfileField.value == filters["custom_profile_field_value"]
-                )
-            conditions.append(User.id.in_(fields))
         if "group_id" in filters:
-            conditions.append(
-                no_match_or(
-                    filters["group_id"],
-                    lambda group_id: User.id.in_(
+            group_id = filters["group_id"]
+            if isinstance(group_id, NoMatch):
+                criteria.add_no_match("group_id")
+            else:
+                criteria.add(
+                    "group_id",
+                    lambda: User.id.in_(
                         select(GroupMembership.user_id).where(
-                            GroupMembership.site_id == self.site_id,
-                            GroupMembership.group_id == group_id,
+                            GroupMembership.site_id == bindparam("site_id"),
+                            GroupMembership.group_id == bindparam("group_id"),
                         )
                     ),
+                    group_id=group_id,
                 )
-            )
-        return conditions
+        return criteria
 
     def administered_course_ids(self, users: Iterable[UserRow]) -> dict[int, list[int]]:
         """Course ids each course admin administers, in one query for a whole page."""

@@ -80,7 +80,7 @@ class UserService:
 
     def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[UserRead]:
         repository = UserRepository(scope)
-        rows, total = repository.read_page(repository.conditions(filters), params)
+        rows, total = repository.read_page(repository.criteria(filters), params)
         return build_page(self.reads(scope, rows), total, params)
 
     def get(self, scope: Scope, id_or_external_id: str, provider: str | None = None) -> User:
