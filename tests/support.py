@@ -80,3 +80,81 @@ def pagination(page: int, per: int, total: int, count: int) -> dict[str, Any]:
         "total_items": total,
         "entries_info": f"{first}-{first + count - 1} of {total}" if count else f"0-0 of {total}",
     }
+
+
+# Thinkific's wire bodies, written out here rather than taken from the server.
+AUTHENTICATION_ERROR = {"error": "Authentication Error"}
+RECORD_NOT_FOUND = {"error": "Record not found."}
+EMPTY_PAGE = {
+    "items": [],
+    "meta": {
+        "pagination": {
+            "current_page": 1,
+            "next_page": None,
+            "prev_page": None,
+            "total_pages": 0,
+            "total_items": 0,
+            "entries_info": "0-0 of 0",
+        }
+    },
+}
+# Headers that must not authenticate anyone: nothing, a wrong key, an unknown subdomain, a bearer.
+BAD_CREDENTIALS = [
+    {},
+    {"X-Auth-API-Key": "0" * 32},
+    {"X-Auth-Subdomain": "nobody"},
+    {"Authorization": "Bearer nope"},
+]
+PAGINATION_FIELDS = (
+    "current_page",
+    "next_page",
+    "prev_page",
+    "total_pages",
+    "total_items",
+    "entries_info",
+)
+# Five items two to a page: each page's ``meta.pagination``, in PAGINATION_FIELDS order.
+FIVE_BY_TWO = [
+    (1, 2, None, 3, 5, "1-2 of 5"),
+    (2, 3, 1, 3, 5, "3-4 of 5"),
+    (3, None, 2, 3, 5, "5-5 of 5"),
+]
+
+
+def assert_answers(response: httpx.Response, status: int, body: Any) -> None:
+    """The response has ``status`` and exactly the JSON ``body``."""
+    assert response.status_code == status, response.text
+    assert response.json() == body
+
+
+def assert_five_by_two(site: SiteClient, path: str, ids: list[int], *, beyond: int = 4) -> None:
+    """Walk the five ``ids`` listed at ``path`` two to a page, then ask for page ``beyond``.
+
+    Page 1 is asked for without ``page`` (the default); every page's ids and pagination are
+    compared whole, and the page beyond is empty with no previous page.
+    """
+    assert len(ids) == 5
+    for page, values in enumerate(FIVE_BY_TWO, start=1):
+        params = {"limit": 2} if page == 1 else {"limit": 2, "page": page}
+        body = site.get(path, params=params).json()
+        assert [item["id"] for item in body["items"]] == ids[2 * page - 2 : 2 * page]
+        assert body["meta"]["pagination"] == dict(zip(PAGINATION_FIELDS, values, strict=True))
+    empty = (beyond, None, None, 3, 5, "0-0 of 5")
+    assert site.get(path, params={"limit": 2, "page": beyond}).json() == {
+        "items": [],
+        "meta": {"pagination": dict(zip(PAGINATION_FIELDS, empty, strict=True))},
+    }
+
+
+def overridden(body: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with ``overrides`` applied; each override must name one of its keys."""
+    unknown = set(overrides) - set(body)
+    assert not unknown, unknown
+    body.update(overrides)
+    return body
+
+
+def assert_only_theirs(site: SiteClient, other_site: SiteClient, path: str) -> None:
+    """``path`` is ``other_site``'s record: Thinkific's 404 for ``site``, a 200 for its owner."""
+    assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
+    assert other_site.get(path).status_code == 200

@@ -7,31 +7,16 @@ from typing import Any
 import pytest
 
 from syllabus.config import get_settings
-from tests.courses.helpers import (
-    count_statements,
-    our_operation,
-    our_properties,
-    upstream_properties,
-)
+from tests.courses.helpers import WRONG_KEYS, assert_rejected, chapter_body, count_statements
 from tests.factories import make_chapter, make_content, make_course
-from tests.support import SiteClient, pagination
-
-NOT_FOUND = {"error": "Record not found."}
-
-
-def chapter_body(chapter_id: int, name: str, position: int, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": chapter_id,
-        "name": name,
-        "position": position,
-        "description": None,
-        "duration_in_seconds": None,
-        "content_ids": [],
-    }
-    for key in overrides:
-        assert key in body, key
-    body.update(overrides)
-    return body
+from tests.support import (
+    RECORD_NOT_FOUND,
+    SiteClient,
+    assert_answers,
+    assert_five_by_two,
+    assert_only_theirs,
+    pagination,
+)
 
 
 def content_body(
@@ -67,9 +52,7 @@ class TestGetChapter:
 
         response = site.get(f"/chapters/{chapter}")
 
-        assert response.status_code == 200
-        body = response.json()
-        assert body == chapter_body(
+        expected = chapter_body(
             chapter,
             "Getting Started",
             2,
@@ -77,8 +60,9 @@ class TestGetChapter:
             duration_in_seconds=600,
             content_ids=[first, tied_a, tied_b, third],
         )
+        assert_answers(response, 200, expected)
         # The spec's ChapterResponse order.
-        assert list(body) == [
+        assert list(response.json()) == [
             "id",
             "name",
             "position",
@@ -89,25 +73,18 @@ class TestGetChapter:
 
     def test_empty_values_are_null_and_empty_lists(self, site: SiteClient) -> None:
         chapter = make_chapter(site, make_course(site), name="Empty", position=0)
-        response = site.get(f"/chapters/{chapter}")
-        assert response.status_code == 200
-        assert response.json() == chapter_body(chapter, "Empty", 0)
+        assert_answers(site.get(f"/chapters/{chapter}"), 200, chapter_body(chapter, "Empty", 0))
 
     @pytest.mark.parametrize(
         "path",
         ["/chapters/0", "/chapters/-4", "/chapters/abc", "/chapters/2.0", "/chapters/" + "9" * 25],
     )
     def test_missing_is_404(self, site: SiteClient, path: str) -> None:
-        response = site.get(path)
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_chapter_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = make_chapter(other_site, make_course(other_site))
-        response = site.get(f"/chapters/{theirs}")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
-        assert other_site.get(f"/chapters/{theirs}").status_code == 200
+        assert_only_theirs(site, other_site, f"/chapters/{theirs}")
 
 
 class TestListChapterContents:
@@ -165,18 +142,7 @@ class TestListChapterContents:
         course = make_course(site)
         chapter = make_chapter(site, course)
         ids = [make_content(site, chapter, course, position=p) for p in range(1, 6)]
-        last = site.get(f"/chapters/{chapter}/contents", params={"limit": 2, "page": 3}).json()
-        assert [c["id"] for c in last["items"]] == ids[4:]
-        assert last["meta"]["pagination"] == {
-            "current_page": 3,
-            "next_page": None,
-            "prev_page": 2,
-            "total_pages": 3,
-            "total_items": 5,
-            "entries_info": "5-5 of 5",
-        }
-        beyond = site.get(f"/chapters/{chapter}/contents", params={"limit": 2, "page": 4}).json()
-        assert beyond == {"items": [], "meta": {"pagination": pagination(4, 2, 5, 0)}}
+        assert_five_by_two(site, f"/chapters/{chapter}/contents", ids)
 
     def test_limit_above_250_is_clamped(self, site: SiteClient) -> None:
         course = make_course(site)
@@ -188,17 +154,13 @@ class TestListChapterContents:
 
     @pytest.mark.parametrize("chapter", ["0", "abc", "9" * 25])
     def test_missing_chapter_is_404(self, site: SiteClient, chapter: str) -> None:
-        response = site.get(f"/chapters/{chapter}/contents")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(f"/chapters/{chapter}/contents"), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_chapter_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         course = make_course(other_site)
         theirs = make_chapter(other_site, course)
         make_content(other_site, theirs, course)
-        response = site.get(f"/chapters/{theirs}/contents")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(f"/chapters/{theirs}/contents"), 404, RECORD_NOT_FOUND)
 
     def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
         self, site: SiteClient
@@ -217,46 +179,11 @@ class TestListChapterContents:
         assert len(six) == len(one)
 
 
-CHAPTER_PATHS = ["/chapters/{id}", "/chapters/{id}/contents"]
-
-
 class TestAuthentication:
-    @pytest.mark.parametrize("path", CHAPTER_PATHS)
-    @pytest.mark.parametrize(
-        "headers",
-        [{}, {"X-Auth-API-Key": "0" * 32}, {"Authorization": "Bearer nope"}],
-    )
+    @pytest.mark.parametrize("path", ["/chapters/{id}", "/chapters/{id}/contents"])
+    @pytest.mark.parametrize("headers", WRONG_KEYS)
     def test_bad_credentials_are_401(
         self, site: SiteClient, path: str, headers: dict[str, str]
     ) -> None:
         chapter = make_chapter(site, make_course(site))
-        response = site.http.get(
-            "/api/public/v1" + path.format(id=chapter),
-            headers={**headers, "X-Auth-Subdomain": site.subdomain},
-        )
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
-
-
-class TestOpenApi:
-    @pytest.mark.parametrize(
-        ("path", "operation_id", "schema", "upstream"),
-        [
-            ("/chapters/{id}", "getChapterByID", "ChapterRead", "ChapterResponse"),
-            ("/chapters/{id}/contents", "getContentsByID", "Page_ContentRead_", None),
-        ],
-    )
-    def test_documents_the_operation_and_its_response(
-        self,
-        site: SiteClient,
-        path: str,
-        operation_id: str,
-        schema: str,
-        upstream: str | None,
-    ) -> None:
-        operation = our_operation(site, path)
-        assert operation["operationId"] == operation_id
-        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-        assert ref == f"#/components/schemas/{schema}"
-        if upstream:
-            assert our_properties(site, ref) == upstream_properties(upstream)
+        assert_rejected(site, path.format(id=chapter), headers)

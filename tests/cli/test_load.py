@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import Result
 
 from syllabus.db import Database
 from syllabus.models import (
@@ -61,15 +63,48 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@dataclass
+class Loader:
+    """``syllabus load`` into one fresh subdomain, and what that site then owns."""
+
+    cli: Run
+    subdomain: str
+    database: Database
+    tmp_path: Path
+
+    def __call__(self, content: Path | str = EXAMPLE) -> Result:
+        """Load ``content``: a file, or YAML text (dedented and written to content.yaml)."""
+        path = content if isinstance(content, Path) else write(self.tmp_path, content)
+        return self.cli("load", self.subdomain, str(path))
+
+    @property
+    def site_id(self) -> int | None:
+        return site_id_of(self.database, self.subdomain)
+
+    def rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        return site_rows(self.database, self.site_id)
+
+    def example(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Load the example, which must succeed: every row the site then owns."""
+        result = self()
+        assert result.exit_code == 0, result.output
+        return self.rows()
+
+
+@pytest.fixture
+def load(cli: Run, subdomain: str, database: Database, tmp_path: Path) -> Loader:
+    return Loader(cli, subdomain, database, tmp_path)
+
+
 def when(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 class TestLoadExample:
     def test_creates_the_site_and_every_section(
-        self, cli: Run, subdomain: str, http: TestClient, database: Database
+        self, load: Loader, subdomain: str, http: TestClient, database: Database
     ) -> None:
-        result = cli("load", subdomain, str(EXAMPLE))
+        result = load()
 
         assert result.exit_code == 0, result.output
         site = client_for(http, database, subdomain, printed_key(result))
@@ -278,22 +313,18 @@ class TestLoadExample:
         response = site.get("/users", params={"query[group_id]": 0})
         assert response.status_code == 200
 
-    def test_loading_twice_changes_nothing(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
-        first = cli("load", subdomain, str(EXAMPLE))
-        assert first.exit_code == 0, first.output
-        before = site_rows(database, site_id_of(database, subdomain))
+    def test_loading_twice_changes_nothing(self, load: Loader) -> None:
+        before = load.example()
 
-        second = cli("load", subdomain, str(EXAMPLE))
+        second = load()
 
         assert second.exit_code == 0, second.output
         assert "api_key:" not in second.stdout
         assert "nothing changed" in one_line(second.stdout)
-        assert site_rows(database, site_id_of(database, subdomain)) == before
+        assert load.rows() == before
 
-    def test_prints_what_it_created(self, cli: Run, subdomain: str) -> None:
-        result = cli("load", subdomain, str(EXAMPLE))
+    def test_prints_what_it_created(self, load: Loader) -> None:
+        result = load()
 
         assert result.exit_code == 0, result.output
         lines = {
@@ -311,14 +342,10 @@ class TestLoadExample:
 
 
 class TestLoadUpdates:
-    def test_changes_only_what_the_file_changes(
-        self, cli: Run, subdomain: str, database: Database, tmp_path: Path
-    ) -> None:
-        assert cli("load", subdomain, str(EXAMPLE)).exit_code == 0
-        site_id = site_id_of(database, subdomain)
-        before = site_rows(database, site_id)
-        path = write(
-            tmp_path,
+    def test_changes_only_what_the_file_changes(self, load: Loader, database: Database) -> None:
+        before = load.example()
+        site_id = load.site_id
+        result = load(
             """\
             courses:
               - slug: intro-to-python
@@ -343,13 +370,11 @@ class TestLoadUpdates:
               - user: linus@example.com
                 course: intro-to-python
                 percentage_completed: 1
-            """,
+            """
         )
 
-        result = cli("load", subdomain, str(path))
-
         assert result.exit_code == 0, result.output
-        after = site_rows(database, site_id)
+        after = load.rows()
         assert after["instructors"] == before["instructors"]
         assert (
             after["custom_profile_field_definitions"] == before["custom_profile_field_definitions"]
@@ -397,11 +422,10 @@ class TestLoadUpdates:
             assert enrollment.expiry_date == when("2099-12-31T23:59:59")
 
     def test_a_second_file_can_reference_what_the_first_loaded(
-        self, cli: Run, subdomain: str, tmp_path: Path, database: Database
+        self, load: Loader, database: Database
     ) -> None:
-        assert cli("load", subdomain, str(EXAMPLE)).exit_code == 0
-        path = write(
-            tmp_path,
+        load.example()
+        result = load(
             """\
             users:
               - email: new@example.com
@@ -411,13 +435,11 @@ class TestLoadUpdates:
             enrollments:
               - { user: new@example.com, course: algorithms-preview }
               - { user: ADA@EXAMPLE.COM, course: data-viz-basics, percentage_completed: 0.2 }
-            """,
+            """
         )
 
-        result = cli("load", subdomain, str(path))
-
         assert result.exit_code == 0, result.output
-        site_id = site_id_of(database, subdomain)
+        site_id = load.site_id
         with database.transaction(write=False) as session:
             enrollments = session.scalars(
                 select(Enrollment).where(Enrollment.site_id == site_id)
@@ -427,16 +449,16 @@ class TestLoadUpdates:
         assert len(started) == 1
         assert started[0].started_at is not None
 
-    def test_loads_into_a_seeded_site(self, cli: Run, subdomain: str, database: Database) -> None:
-        assert cli("seed", subdomain, "--users", "10", "--courses", "2").exit_code == 0
-        result = cli("load", subdomain, str(EXAMPLE))
+    def test_loads_into_a_seeded_site(self, load: Loader, database: Database) -> None:
+        assert load.cli("seed", load.subdomain, "--users", "10", "--courses", "2").exit_code == 0
+        result = load()
 
         assert result.exit_code == 0, result.output
         assert "api_key:" not in result.stdout
         with database.transaction(write=False) as session:
             labels = session.scalars(
                 select(CustomProfileFieldDefinition.label).where(
-                    CustomProfileFieldDefinition.site_id == site_id_of(database, subdomain)
+                    CustomProfileFieldDefinition.site_id == load.site_id
                 )
             ).all()
         assert sorted(labels) == ["Company size", "Country", "Job title", "Student number"]
@@ -627,37 +649,23 @@ INVALID = [
 class TestLoadValidation:
     @pytest.mark.parametrize(("text", "message"), INVALID)
     def test_rejects_the_file_and_creates_nothing(
-        self,
-        cli: Run,
-        subdomain: str,
-        database: Database,
-        tmp_path: Path,
-        text: str,
-        message: str,
+        self, load: Loader, text: str, message: str
     ) -> None:
         # Valid content first, so a failure would leave something behind if it were written.
-        path = write(
-            tmp_path,
+        result = load(
             "custom_profile_field_definitions:\n  - { label: Zodiac }\n" + textwrap.dedent(text)
             if text.startswith(("users", "courses", "enrollments", "groups"))
-            else text,
+            else text
         )
-
-        result = cli("load", subdomain, str(path))
 
         assert result.exit_code == 1, result.output
         assert message in one_line(result.stderr)
         assert "error:" in result.stderr
-        assert site_id_of(database, subdomain) is None
+        assert load.site_id is None
 
-    def test_an_invalid_file_changes_nothing_in_an_existing_site(
-        self, cli: Run, subdomain: str, database: Database, tmp_path: Path
-    ) -> None:
-        assert cli("load", subdomain, str(EXAMPLE)).exit_code == 0
-        site_id = site_id_of(database, subdomain)
-        before = site_rows(database, site_id)
-        path = write(
-            tmp_path,
+    def test_an_invalid_file_changes_nothing_in_an_existing_site(self, load: Loader) -> None:
+        before = load.example()
+        result = load(
             """\
             custom_profile_field_definitions:
               - { label: Country, required: true }
@@ -671,29 +679,24 @@ class TestLoadValidation:
             enrollments:
               - { user: ada@example.com, course: data-viz-basics }
               - { user: ada@example.com, course: missing-course }
-            """,
+            """
         )
-
-        result = cli("load", subdomain, str(path))
 
         assert result.exit_code == 1
         assert "enrollments[1].course: no course with slug 'missing-course'" in one_line(
             result.stderr
         )
-        assert site_rows(database, site_id) == before
+        assert load.rows() == before
 
-    def test_reports_every_problem(self, cli: Run, subdomain: str, tmp_path: Path) -> None:
-        path = write(
-            tmp_path,
+    def test_reports_every_problem(self, load: Loader) -> None:
+        result = load(
             """\
             users:
               - { email: bad, first_name: A }
             courses:
               - { slug: c, name: C, hidden: maybe }
-            """,
+            """
         )
-
-        result = cli("load", subdomain, str(path))
 
         assert result.exit_code == 1
         errors = one_line(result.stderr)
@@ -701,17 +704,15 @@ class TestLoadValidation:
         assert "users[0].last_name: is required" in errors
         assert "courses[0].hidden: input should be a valid boolean" in errors
 
-    def test_a_missing_file_fails(self, cli: Run, subdomain: str, tmp_path: Path) -> None:
-        result = cli("load", subdomain, str(tmp_path / "nope.yaml"))
+    def test_a_missing_file_fails(self, load: Loader) -> None:
+        result = load(load.tmp_path / "nope.yaml")
 
         assert result.exit_code == 1
         assert "No such file or directory" in one_line(result.stderr)
 
-    def test_an_empty_file_only_creates_the_site(
-        self, cli: Run, subdomain: str, database: Database, tmp_path: Path
-    ) -> None:
-        result = cli("load", subdomain, str(write(tmp_path, "")))
+    def test_an_empty_file_only_creates_the_site(self, load: Loader) -> None:
+        result = load("")
 
         assert result.exit_code == 0, result.output
         printed_key(result)
-        assert site_id_of(database, subdomain) is not None
+        assert load.site_id is not None

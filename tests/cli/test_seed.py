@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,10 @@ from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_o
 
 def _count(session: Session, model: Any, site_id: int | None) -> int:
     return int(session.scalar(select(func.count()).where(model.site_id == site_id)) or 0)
+
+
+def _counts(session: Session, site_id: int | None, *models: Any) -> list[int]:
+    return [_count(session, model, site_id) for model in models]
 
 
 def snapshot(database: Database, site_id: int) -> dict[str, Any]:
@@ -133,10 +138,26 @@ def snapshot(database: Database, site_id: int) -> dict[str, Any]:
     }
 
 
-def seed(cli: Run, subdomain: str, *args: str) -> str:
-    result = cli("seed", subdomain, *args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+@dataclass
+class Seeder:
+    """``syllabus seed`` on fresh subdomains, which must succeed."""
+
+    cli: Run
+    subdomain: str
+    database: Database
+
+    def __call__(self, *args: str, suffix: str = "") -> int:
+        """Seed the subdomain (plus ``suffix``) with ``args``: the site's id."""
+        result = self.cli("seed", self.subdomain + suffix, *args)
+        assert result.exit_code == 0, result.output
+        site_id = site_id_of(self.database, self.subdomain + suffix)
+        assert site_id is not None
+        return site_id
+
+
+@pytest.fixture
+def seed(cli: Run, subdomain: str, database: Database) -> Seeder:
+    return Seeder(cli, subdomain, database)
 
 
 class TestSeed:
@@ -176,20 +197,12 @@ class TestSeed:
             # Without --enrollments: 150, or every (user, course) pair when there are fewer.
             assert _count(session, Enrollment, site_id) == 3 * 6
 
-    def test_writes_the_counts_asked_for(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
-        seed(cli, subdomain, "--users", "30", "--courses", "4", "--enrollments", "70")
-
-        site_id = site_id_of(database, subdomain)
+    def test_writes_the_counts_asked_for(self, seed: Seeder, database: Database) -> None:
+        site_id = seed("--users", "30", "--courses", "4", "--enrollments", "70")
         with database.transaction(write=False) as session:
-            assert _count(session, User, site_id) == 30
-            assert _count(session, Course, site_id) == 4
-            assert _count(session, Product, site_id) == 4
-            assert _count(session, Enrollment, site_id) == 70
-            assert _count(session, Instructor, site_id) == 2
+            models = (User, Course, Product, Enrollment, Instructor, Group)
+            assert _counts(session, site_id, *models) == [30, 4, 4, 70, 2, 2]
             assert _count(session, Chapter, site_id) >= 4 * 3
-            assert _count(session, Group, site_id) == 2
             assert _count(session, GroupMembership, site_id) > 0
             definitions = session.scalars(
                 select(CustomProfileFieldDefinition).where(
@@ -211,12 +224,8 @@ class TestSeed:
             prices = session.scalars(select(Product.price).where(Product.site_id == site_id)).all()
             assert all(isinstance(price, Decimal) for price in prices)
 
-    def test_enrollments_have_varied_progress(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
-        seed(cli, subdomain, "--users", "60", "--courses", "5", "--enrollments", "250")
-
-        site_id = site_id_of(database, subdomain)
+    def test_enrollments_have_varied_progress(self, seed: Seeder, database: Database) -> None:
+        site_id = seed("--users", "60", "--courses", "5", "--enrollments", "250")
         with database.transaction(write=False) as session:
             enrollments = session.scalars(
                 select(Enrollment).where(Enrollment.site_id == site_id)
@@ -244,29 +253,21 @@ class TestSeed:
                 assert e.started_at is not None
                 assert e.started_at <= e.completed_at <= now
 
-    def test_the_same_seed_gives_the_same_data(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
+    def test_the_same_seed_gives_the_same_data(self, seed: Seeder, database: Database) -> None:
         counts = ("--users", "25", "--courses", "3", "--enrollments", "40")
-        seed(cli, f"{subdomain}a", *counts, "--seed", "7")
-        seed(cli, f"{subdomain}b", *counts, "--seed", "7")
-        seed(cli, f"{subdomain}c", *counts, "--seed", "8")
+        sites = [
+            seed(*counts, "--seed", n, suffix=s) for s, n in (("a", "7"), ("b", "7"), ("c", "8"))
+        ]
 
-        first = snapshot(database, site_id_of(database, f"{subdomain}a") or 0)
-        second = snapshot(database, site_id_of(database, f"{subdomain}b") or 0)
-        other = snapshot(database, site_id_of(database, f"{subdomain}c") or 0)
+        first, second, other = (snapshot(database, site_id) for site_id in sites)
         assert first == second
         assert len(first["users"]) == 25
         assert len(first["enrollments"]) == 40
         assert first["users"] != other["users"]
         assert first["courses"] != other["courses"]
 
-    def test_data_is_referentially_consistent(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
-        seed(cli, subdomain, "--users", "30", "--courses", "4", "--enrollments", "80")
-
-        site_id = site_id_of(database, subdomain)
+    def test_data_is_referentially_consistent(self, seed: Seeder, database: Database) -> None:
+        site_id = seed("--users", "30", "--courses", "4", "--enrollments", "80")
         with database.transaction(write=False) as session:
             users = set(session.scalars(select(User.id).where(User.site_id == site_id)))
             courses = session.scalars(select(Course).where(Course.site_id == site_id)).all()
@@ -339,11 +340,8 @@ class TestSeed:
         assert "api_key:" not in second.stdout
         site_id = site_id_of(database, subdomain)
         with database.transaction(write=False) as session:
-            assert _count(session, User, site_id) == 40
-            assert _count(session, Course, site_id) == 6
-            assert _count(session, Enrollment, site_id) == 60
-            assert _count(session, CustomProfileFieldDefinition, site_id) == 3
-            assert _count(session, Group, site_id) == 2
+            models = (User, Course, Enrollment, CustomProfileFieldDefinition, Group)
+            assert _counts(session, site_id, *models) == [40, 6, 60, 3, 2]
             emails = session.scalars(select(User.email_key).where(User.site_id == site_id)).all()
             slugs = session.scalars(select(Course.slug).where(Course.site_id == site_id)).all()
             products = session.scalars(select(Product.slug).where(Product.site_id == site_id)).all()
@@ -352,10 +350,9 @@ class TestSeed:
         assert len(set(products)) == 6
 
     def test_does_not_collide_with_users_created_otherwise(
-        self, cli: Run, subdomain: str, database: Database
+        self, seed: Seeder, database: Database
     ) -> None:
-        seed(cli, subdomain, "--users", "5", "--courses", "1", "--enrollments", "0")
-        site_id = site_id_of(database, subdomain)
+        site_id = seed("--users", "5", "--courses", "1", "--enrollments", "0")
         with database.transaction() as session:
             # Someone deletes a seeded user and creates one with the next seeded email.
             taken = session.scalars(
@@ -378,7 +375,7 @@ class TestSeed:
                     )
                 )
 
-        seed(cli, subdomain, "--users", "5", "--courses", "1", "--enrollments", "0")
+        seed("--users", "5", "--courses", "1", "--enrollments", "0")
 
         with database.transaction(write=False) as session:
             assert _count(session, User, site_id) == 13
@@ -411,12 +408,8 @@ class TestSeed:
         assert result.exit_code == 1
         assert "invalid subdomain" in result.stderr
 
-    def test_an_empty_seed_creates_only_the_site(
-        self, cli: Run, subdomain: str, database: Database
-    ) -> None:
-        seed(cli, subdomain, "--users", "0", "--courses", "0", "--enrollments", "0")
-
-        site_id = site_id_of(database, subdomain)
+    def test_an_empty_seed_creates_only_the_site(self, seed: Seeder, database: Database) -> None:
+        site_id = seed("--users", "0", "--courses", "0", "--enrollments", "0")
         assert site_id is not None
         with database.transaction(write=False) as session:
             assert _count(session, User, site_id) == 0

@@ -8,11 +8,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from syllabus.models import CONTENTABLE_TYPES
-from tests.courses.helpers import our_operation, our_properties, upstream_properties
 from tests.factories import make_chapter, make_content, make_course
-from tests.support import SiteClient
+from tests.support import (
+    AUTHENTICATION_ERROR,
+    BAD_CREDENTIALS,
+    RECORD_NOT_FOUND,
+    SiteClient,
+    assert_answers,
+    assert_only_theirs,
+)
 
-NOT_FOUND = {"error": "Record not found."}
 BASE_DOMAIN = "school.example.test"
 
 # The course player's path segment per contentable type, as Thinkific's take URLs spell it.
@@ -158,41 +163,18 @@ class TestGetContent:
         ["/contents/0", "/contents/-2", "/contents/abc", "/contents/3e2", "/contents/" + "1" * 30],
     )
     def test_missing_is_404(self, site: SiteClient, path: str) -> None:
-        response = site.get(path)
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_content_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         course = make_course(other_site)
         theirs = make_content(other_site, make_chapter(other_site, course), course)
-        response = site.get(f"/contents/{theirs}")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
-        assert other_site.get(f"/contents/{theirs}").status_code == 200
+        assert_only_theirs(site, other_site, f"/contents/{theirs}")
 
 
 class TestAuthentication:
-    @pytest.mark.parametrize(
-        "headers",
-        [
-            {},
-            {"X-Auth-API-Key": "0" * 32},
-            {"X-Auth-Subdomain": "nobody"},
-            {"Authorization": "Bearer nope"},
-        ],
-    )
+    @pytest.mark.parametrize("headers", BAD_CREDENTIALS)
     def test_bad_credentials_are_401(self, site: SiteClient, headers: dict[str, str]) -> None:
         course = make_course(site)
         content = make_content(site, make_chapter(site, course), course)
         response = site.http.get(f"/api/public/v1/contents/{content}", headers=headers)
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
-
-
-class TestOpenApi:
-    def test_documents_the_operation_and_its_response(self, site: SiteClient) -> None:
-        operation = our_operation(site, "/contents/{id}")
-        assert operation["operationId"] == "getContentByID"
-        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-        assert ref == "#/components/schemas/ContentRead"
-        assert our_properties(site, ref) == upstream_properties("ContentResponse")
+        assert_answers(response, 401, AUTHENTICATION_ERROR)

@@ -44,21 +44,14 @@ from tests.factories import (
     make_user,
 )
 from tests.openapi_validator import assert_matches_openapi, find_operation
-from tests.support import PREFIX, SiteClient, pagination
+from tests.support import PAGINATION_FIELDS, PREFIX, SiteClient, pagination
 
 METHODS = ("get", "post", "put", "patch", "delete")
 NO_SUCH_ID = 987_654_321
 AUTHENTICATION_ERROR = {"error": "Authentication Error"}
 RECORD_NOT_FOUND = {"error": "Record not found."}
 NOT_AN_OBJECT = {"error": "The request body must be a JSON object."}
-PAGINATION_KEYS = {
-    "current_page",
-    "next_page",
-    "prev_page",
-    "total_pages",
-    "total_items",
-    "entries_info",
-}
+PAGINATION_KEYS = set(PAGINATION_FIELDS)
 
 
 def _served_openapi() -> dict[str, Any]:
@@ -360,12 +353,20 @@ def get_user_authentication(c: Contract) -> None:
 # -- Courses, chapters, contents -----------------------------------------------------------
 
 
-@exercise("GET /courses")
-def list_courses(c: Contract) -> None:
-    ids = [make_course(c.site) for _ in range(3)]
-    make_course(c.other_site)
-    c.page_through("/courses", ids)
-    c.unauthorized("/courses")
+def site_list(path: str, make: Callable[[SiteClient], int]) -> Exercise:
+    """A plain list of the site's rows: three made by ``make`` paged through (one made on the
+    other site is not listed), and the 401s."""
+
+    def run(c: Contract) -> None:
+        ids = [make(c.site) for _ in range(3)]
+        make(c.other_site)
+        c.page_through(path, ids)
+        c.unauthorized(path)
+
+    return run
+
+
+exercise("GET /courses")(site_list("/courses", make_course))
 
 
 @exercise("GET /courses/{id}")
@@ -436,12 +437,9 @@ def get_content(c: Contract) -> None:
     c.unauthorized(f"/contents/{content}")
 
 
-@exercise("GET /custom_profile_field_definitions")
-def list_custom_profile_field_definitions(c: Contract) -> None:
-    ids = [make_profile_field_definition(c.site) for _ in range(3)]
-    make_profile_field_definition(c.other_site)
-    c.page_through("/custom_profile_field_definitions", ids)
-    c.unauthorized("/custom_profile_field_definitions")
+exercise("GET /custom_profile_field_definitions")(
+    site_list("/custom_profile_field_definitions", make_profile_field_definition)
+)
 
 
 # -- Enrollments ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy import event, insert
 from syllabus.auth import forget_credentials
 from syllabus.models import Course, CustomProfileFieldDefinition
 from tests.factories import FIXED
-from tests.support import PREFIX, SiteClient
+from tests.support import AUTHENTICATION_ERROR, PREFIX, SiteClient, assert_answers, overridden
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "thinkific" / "admin-api-openapi.yml"
 
@@ -39,48 +39,52 @@ def count_statements(site: SiteClient) -> Iterator[list[str]]:
         event.remove(site.database.engine, "before_cursor_execute", before_cursor_execute)
 
 
+def _bulk(site: SiteClient, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` of ``model`` for the site in one transaction; their ids, in order."""
+    stamped = [
+        {"site_id": site.id, **row, "created_at": FIXED, "updated_at": FIXED} for row in rows
+    ]
+    return site.db(
+        lambda s: list(
+            s.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), stamped)
+        )
+    )
+
+
+# Credentials that fail on the site's own subdomain: none, a wrong key, a bearer that is no key.
+WRONG_KEYS = [{}, {"X-Auth-API-Key": "0" * 32}, {"Authorization": "Bearer nope"}]
+
+
+def assert_rejected(site: SiteClient, path: str, headers: dict[str, str]) -> None:
+    """GET ``path`` on the site's subdomain, with ``headers`` as credentials, is a 401."""
+    response = site.http.get(PREFIX + path, headers={**headers, "X-Auth-Subdomain": site.subdomain})
+    assert_answers(response, 401, AUTHENTICATION_ERROR)
+
+
 def bulk_courses(site: SiteClient, count: int) -> list[int]:
     """Bare courses (no product, chapters or admins) in one transaction, for big pages."""
     rows = [
-        {
-            "site_id": site.id,
-            "name": f"Bulk {n}",
-            "slug": f"bulk-{n}",
-            "reviews_enabled": False,
-            "created_at": FIXED,
-            "updated_at": FIXED,
-        }
-        for n in range(count)
+        {"name": f"Bulk {n}", "slug": f"bulk-{n}", "reviews_enabled": False} for n in range(count)
     ]
-    return site.db(
-        lambda s: list(
-            s.scalars(insert(Course).returning(Course.id, sort_by_parameter_order=True), rows)
-        )
-    )
+    return _bulk(site, Course, rows)
 
 
 def bulk_definitions(site: SiteClient, count: int) -> list[int]:
-    rows = [
-        {
-            "site_id": site.id,
-            "label": f"Bulk {n}",
-            "field_type": "text",
-            "required": False,
-            "created_at": FIXED,
-            "updated_at": FIXED,
-        }
-        for n in range(count)
-    ]
-    return site.db(
-        lambda s: list(
-            s.scalars(
-                insert(CustomProfileFieldDefinition).returning(
-                    CustomProfileFieldDefinition.id, sort_by_parameter_order=True
-                ),
-                rows,
-            )
-        )
-    )
+    rows = [{"label": f"Bulk {n}", "field_type": "text", "required": False} for n in range(count)]
+    return _bulk(site, CustomProfileFieldDefinition, rows)
+
+
+def chapter_body(chapter_id: int, name: str, position: int, **overrides: Any) -> dict[str, Any]:
+    """A chapter as Thinkific sends it, in the spec's ChapterResponse order."""
+    body: dict[str, Any] = {
+        "id": chapter_id,
+        "name": name,
+        "position": position,
+        "description": None,
+        "duration_in_seconds": None,
+        "content_ids": [],
+    }
+    return overridden(body, overrides)
 
 
 @cache
@@ -108,3 +112,16 @@ def our_properties(site: SiteClient, ref: str) -> list[str]:
     spec = site.http.get("/openapi.json").json()
     name = ref.rsplit("/", 1)[-1]
     return list(spec["components"]["schemas"][name]["properties"])
+
+
+def check_documented_get(
+    site: SiteClient, path: str, operation_id: str, schema: str, upstream: str | None = None
+) -> None:
+    """GET ``path`` is documented as ``operation_id`` answering ``schema``, whose properties
+    are the ``upstream`` schema's, in its order."""
+    operation = our_operation(site, path)
+    assert operation["operationId"] == operation_id
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == f"#/components/schemas/{schema}"
+    if upstream:
+        assert our_properties(site, ref) == upstream_properties(upstream)

@@ -8,10 +8,11 @@ import pytest
 
 from syllabus.models import Course
 from tests.courses.helpers import (
+    WRONG_KEYS,
+    assert_rejected,
     bulk_courses,
+    chapter_body,
     count_statements,
-    our_operation,
-    our_properties,
     upstream_properties,
 )
 from tests.factories import (
@@ -22,9 +23,16 @@ from tests.factories import (
     make_instructor,
     make_user,
 )
-from tests.support import SiteClient, pagination
-
-NOT_FOUND = {"error": "Record not found."}
+from tests.support import (
+    EMPTY_PAGE,
+    RECORD_NOT_FOUND,
+    SiteClient,
+    assert_answers,
+    assert_five_by_two,
+    assert_only_theirs,
+    overridden,
+    pagination,
+)
 
 
 def course_body(course_id: int, name: str, slug: str, **overrides: Any) -> dict[str, Any]:
@@ -50,25 +58,7 @@ def course_body(course_id: int, name: str, slug: str, **overrides: Any) -> dict[
         "user_id": None,
         "instructor_id": None,
     }
-    for key in overrides:
-        assert key in body, key
-    body.update(overrides)
-    return body
-
-
-def chapter_body(chapter_id: int, name: str, position: int, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": chapter_id,
-        "name": name,
-        "position": position,
-        "description": None,
-        "duration_in_seconds": None,
-        "content_ids": [],
-    }
-    for key in overrides:
-        assert key in body, key
-    body.update(overrides)
-    return body
+    return overridden(body, overrides)
 
 
 def bare_course(site: SiteClient, name: str) -> tuple[int, dict[str, Any]]:
@@ -78,43 +68,27 @@ def bare_course(site: SiteClient, name: str) -> tuple[int, dict[str, Any]]:
     return course, course_body(course, name, slug)
 
 
-EMPTY_PAGE = {
-    "items": [],
-    "meta": {
-        "pagination": {
-            "current_page": 1,
-            "next_page": None,
-            "prev_page": None,
-            "total_pages": 0,
-            "total_items": 0,
-            "entries_info": "0-0 of 0",
-        }
-    },
-}
-
-
 class TestGetCourse:
     def test_returns_every_field(self, site: SiteClient) -> None:
         owner = make_user(site)
         instructor = make_instructor(site)
-        course = make_course(
-            site,
-            name="Corporate Course",
-            slug="your-first-course",
-            subtitle="A subtitle",
-            description="<p>Learn things</p>",
-            course_card_text="Card text",
-            intro_video_youtube="yt123",
-            contact_information="help@example.com",
-            keywords="learn,things",
-            duration="3 hours",
-            banner_image_url="/assets/tenant/default-course-banner.jpg",
-            course_card_image_url="https://cdn.example.com/card.png",
-            intro_video_wistia_identifier="wistia01",
-            reviews_enabled=True,
-            user_id=owner,
-            instructor_id=instructor,
-        )
+        # Every stored field comes back as it was written.
+        stored: dict[str, Any] = {
+            "subtitle": "A subtitle",
+            "description": "<p>Learn things</p>",
+            "course_card_text": "Card text",
+            "intro_video_youtube": "yt123",
+            "contact_information": "help@example.com",
+            "keywords": "learn,things",
+            "duration": "3 hours",
+            "banner_image_url": "/assets/tenant/default-course-banner.jpg",
+            "course_card_image_url": "https://cdn.example.com/card.png",
+            "intro_video_wistia_identifier": "wistia01",
+            "reviews_enabled": True,
+            "user_id": owner,
+            "instructor_id": instructor,
+        }
+        course = make_course(site, name="Corporate Course", slug="your-first-course", **stored)
         product_id = site.db(lambda s: s.get(Course, course).product_id)
         # Chapters out of position order, and two sharing a position (then by id).
         third = make_chapter(site, course, position=3)
@@ -135,31 +109,17 @@ class TestGetCourse:
             course,
             "Corporate Course",
             "your-first-course",
-            subtitle="A subtitle",
             product_id=product_id,
-            description="<p>Learn things</p>",
-            course_card_text="Card text",
-            intro_video_youtube="yt123",
-            contact_information="help@example.com",
-            keywords="learn,things",
-            duration="3 hours",
-            banner_image_url="/assets/tenant/default-course-banner.jpg",
-            course_card_image_url="https://cdn.example.com/card.png",
-            intro_video_wistia_identifier="wistia01",
             administrator_user_ids=expected_admins,
             chapter_ids=[first, second_a, second_b, third],
-            reviews_enabled=True,
-            user_id=owner,
-            instructor_id=instructor,
+            **stored,
         )
         assert list(body) == list(course_body(0, "", ""))
         assert isinstance(product_id, int)
 
     def test_empty_values_are_null_and_empty_lists(self, site: SiteClient) -> None:
         course, expected = bare_course(site, "Bare Course")
-        response = site.get(f"/courses/{course}")
-        assert response.status_code == 200
-        assert response.json() == expected
+        assert_answers(site.get(f"/courses/{course}"), 200, expected)
 
     def test_other_courses_chapters_and_admins_are_not_included(self, site: SiteClient) -> None:
         course, expected = bare_course(site, "Mine")
@@ -180,30 +140,21 @@ class TestGetCourse:
         ],
     )
     def test_missing_is_404(self, site: SiteClient, path: str) -> None:
-        response = site.get(path)
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
 
     def test_deleted_course_id_is_404(self, site: SiteClient) -> None:
         course = make_course(site, with_product=False)
         site.db(lambda s: s.delete(s.get(Course, course)))
-        response = site.get(f"/courses/{course}")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(f"/courses/{course}"), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_course_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = make_course(other_site)
-        response = site.get(f"/courses/{theirs}")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
-        assert other_site.get(f"/courses/{theirs}").status_code == 200
+        assert_only_theirs(site, other_site, f"/courses/{theirs}")
 
 
 class TestListCourses:
     def test_empty(self, site: SiteClient) -> None:
-        response = site.get("/courses")
-        assert response.status_code == 200
-        assert response.json() == EMPTY_PAGE
+        assert_answers(site.get("/courses"), 200, EMPTY_PAGE)
 
     def test_whole_items_in_ascending_id_order(self, site: SiteClient) -> None:
         first, first_body = bare_course(site, "First Course")
@@ -224,22 +175,7 @@ class TestListCourses:
 
     def test_pages(self, site: SiteClient) -> None:
         ids = [make_course(site, with_product=False) for _ in range(5)]
-        first = site.get("/courses", params={"limit": 2}).json()
-        assert [c["id"] for c in first["items"]] == ids[:2]
-        assert first["meta"]["pagination"] == {
-            "current_page": 1,
-            "next_page": 2,
-            "prev_page": None,
-            "total_pages": 3,
-            "total_items": 5,
-            "entries_info": "1-2 of 5",
-        }
-        middle = site.get("/courses", params={"limit": 2, "page": 2}).json()
-        assert [c["id"] for c in middle["items"]] == ids[2:4]
-        assert middle["meta"]["pagination"] == pagination(2, 2, 5, 2)
-        last = site.get("/courses", params={"limit": 2, "page": 3}).json()
-        assert [c["id"] for c in last["items"]] == ids[4:]
-        assert last["meta"]["pagination"] == pagination(3, 2, 5, 1)
+        assert_five_by_two(site, "/courses", ids)
 
     def test_beyond_the_last_page(self, site: SiteClient) -> None:
         for _ in range(3):
@@ -347,19 +283,12 @@ class TestListCourseChapters:
 
     def test_course_without_chapters_is_an_empty_page(self, site: SiteClient) -> None:
         course = make_course(site)
-        response = site.get(f"/courses/{course}/chapters")
-        assert response.status_code == 200
-        assert response.json() == EMPTY_PAGE
+        assert_answers(site.get(f"/courses/{course}/chapters"), 200, EMPTY_PAGE)
 
     def test_pages_and_beyond(self, site: SiteClient) -> None:
         course = make_course(site)
         ids = [make_chapter(site, course, position=p) for p in range(1, 6)]
-        second = site.get(f"/courses/{course}/chapters", params={"limit": 2, "page": 2}).json()
-        assert [c["id"] for c in second["items"]] == ids[2:4]
-        assert second["meta"]["pagination"] == pagination(2, 2, 5, 2)
-        beyond = site.get(f"/courses/{course}/chapters", params={"limit": 2, "page": 4}).json()
-        assert beyond == {"items": [], "meta": {"pagination": pagination(4, 2, 5, 0)}}
-        assert beyond["meta"]["pagination"]["prev_page"] is None
+        assert_five_by_two(site, f"/courses/{course}/chapters", ids)
 
     def test_limit_above_250_is_clamped(self, site: SiteClient) -> None:
         course = make_course(site)
@@ -370,16 +299,12 @@ class TestListCourseChapters:
 
     @pytest.mark.parametrize("course", ["0", "abc", "99999999999999999999999"])
     def test_missing_course_is_404(self, site: SiteClient, course: str) -> None:
-        response = site.get(f"/courses/{course}/chapters")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(f"/courses/{course}/chapters"), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_course_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = make_course(other_site)
         make_chapter(other_site, theirs)
-        response = site.get(f"/courses/{theirs}/chapters")
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
+        assert_answers(site.get(f"/courses/{theirs}/chapters"), 404, RECORD_NOT_FOUND)
 
     def test_a_page_costs_the_same_number_of_queries_whatever_its_size(
         self, site: SiteClient
@@ -408,62 +333,21 @@ COURSE_PATHS = ["/courses", "/courses/{id}", "/courses/{id}/chapters"]
 
 class TestAuthentication:
     @pytest.mark.parametrize("path", COURSE_PATHS)
-    @pytest.mark.parametrize(
-        "headers",
-        [
-            {},
-            {"X-Auth-API-Key": "0" * 32},
-            {"Authorization": "Bearer nope"},
-        ],
-    )
+    @pytest.mark.parametrize("headers", WRONG_KEYS)
     def test_bad_credentials_are_401(
         self, site: SiteClient, path: str, headers: dict[str, str]
     ) -> None:
-        course = make_course(site)
-        response = site.http.get(
-            "/api/public/v1" + path.format(id=course),
-            headers={**headers, "X-Auth-Subdomain": site.subdomain},
-        )
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
+        assert_rejected(site, path.format(id=make_course(site)), headers)
 
     @pytest.mark.parametrize("path", COURSE_PATHS)
     def test_another_sites_key_is_401(
         self, site: SiteClient, other_site: SiteClient, path: str
     ) -> None:
         course = make_course(site)
-        response = site.http.get(
-            "/api/public/v1" + path.format(id=course),
-            headers={"X-Auth-API-Key": other_site.key, "X-Auth-Subdomain": site.subdomain},
-        )
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
+        assert_rejected(site, path.format(id=course), {"X-Auth-API-Key": other_site.key})
 
 
 class TestOpenApi:
-    @pytest.mark.parametrize(
-        ("path", "operation_id", "schema", "upstream"),
-        [
-            ("/courses", "getCourses", "Page_CourseRead_", None),
-            ("/courses/{id}", "getCourseByID", "CourseRead", "CourseResponse"),
-            ("/courses/{id}/chapters", "getChapterOfCourseByID", "Page_ChapterRead_", None),
-        ],
-    )
-    def test_documents_the_operation_and_its_response(
-        self,
-        site: SiteClient,
-        path: str,
-        operation_id: str,
-        schema: str,
-        upstream: str | None,
-    ) -> None:
-        operation = our_operation(site, path)
-        assert operation["operationId"] == operation_id
-        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-        assert ref == f"#/components/schemas/{schema}"
-        if upstream:
-            assert our_properties(site, ref) == upstream_properties(upstream)
-
     def test_course_keys_follow_the_upstream_order(self, site: SiteClient) -> None:
         course = make_course(site)
         assert list(site.get(f"/courses/{course}").json()) == upstream_properties("CourseResponse")

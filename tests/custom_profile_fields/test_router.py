@@ -8,33 +8,27 @@ import pytest
 
 from tests.courses.helpers import (
     bulk_definitions,
-    our_operation,
+    check_documented_get,
     our_properties,
     upstream_properties,
 )
 from tests.factories import make_profile_field_definition
-from tests.support import SiteClient, pagination
+from tests.support import (
+    AUTHENTICATION_ERROR,
+    BAD_CREDENTIALS,
+    EMPTY_PAGE,
+    SiteClient,
+    assert_answers,
+    assert_five_by_two,
+    pagination,
+)
 
 PATH = "/custom_profile_field_definitions"
 
 
 class TestListCustomProfileFieldDefinitions:
     def test_empty(self, site: SiteClient) -> None:
-        response = site.get(PATH)
-        assert response.status_code == 200
-        assert response.json() == {
-            "items": [],
-            "meta": {
-                "pagination": {
-                    "current_page": 1,
-                    "next_page": None,
-                    "prev_page": None,
-                    "total_pages": 0,
-                    "total_items": 0,
-                    "entries_info": "0-0 of 0",
-                }
-            },
-        }
+        assert_answers(site.get(PATH), 200, EMPTY_PAGE)
 
     def test_whole_items_in_ascending_id_order(self, site: SiteClient) -> None:
         phone = make_profile_field_definition(
@@ -57,18 +51,7 @@ class TestListCustomProfileFieldDefinitions:
 
     def test_pages_and_beyond(self, site: SiteClient) -> None:
         ids = [make_profile_field_definition(site) for _ in range(5)]
-        second = site.get(PATH, params={"limit": 2, "page": 2}).json()
-        assert [d["id"] for d in second["items"]] == ids[2:4]
-        assert second["meta"]["pagination"] == {
-            "current_page": 2,
-            "next_page": 3,
-            "prev_page": 1,
-            "total_pages": 3,
-            "total_items": 5,
-            "entries_info": "3-4 of 5",
-        }
-        beyond = site.get(PATH, params={"limit": 2, "page": 4}).json()
-        assert beyond == {"items": [], "meta": {"pagination": pagination(4, 2, 5, 0)}}
+        assert_five_by_two(site, PATH, ids)
 
     def test_default_limit_is_25(self, site: SiteClient) -> None:
         ids = bulk_definitions(site, 26)
@@ -102,29 +85,17 @@ class TestListCustomProfileFieldDefinitions:
 
 
 class TestAuthentication:
-    @pytest.mark.parametrize(
-        "headers",
-        [
-            {},
-            {"X-Auth-API-Key": "0" * 32},
-            {"X-Auth-Subdomain": "nobody"},
-            {"Authorization": "Bearer nope"},
-        ],
-    )
+    @pytest.mark.parametrize("headers", BAD_CREDENTIALS)
     def test_bad_credentials_are_401(self, site: SiteClient, headers: dict[str, str]) -> None:
         response = site.http.get("/api/public/v1" + PATH, headers=headers)
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
+        assert_answers(response, 401, AUTHENTICATION_ERROR)
 
 
 class TestOpenApi:
     def test_documents_the_operation_and_its_response(self, site: SiteClient) -> None:
-        operation = our_operation(site, PATH)
-        assert operation["operationId"] == "getCustomProfileFields"
-        ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-        assert ref == "#/components/schemas/Page_CustomProfileFieldDefinitionRead_"
-        items = our_properties(site, ref)
-        assert items == ["items", "meta"]
+        page = "Page_CustomProfileFieldDefinitionRead_"
+        check_documented_get(site, PATH, "getCustomProfileFields", page)
+        assert our_properties(site, f"#/components/schemas/{page}") == ["items", "meta"]
         assert our_properties(
             site, "#/components/schemas/CustomProfileFieldDefinitionRead"
         ) == upstream_properties("CustomProfileFieldDefinitionsResponse")

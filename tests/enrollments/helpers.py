@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from syllabus.models import Enrollment, Event
 from tests.factories import make_course, make_user
-from tests.support import SiteClient
+from tests.support import SiteClient, overridden
 
 NOW = datetime(2025, 1, 10, 9, 15, 30, 250000, tzinfo=UTC)
 NOW_TEXT = "2025-01-10T09:15:30.250Z"
@@ -67,6 +68,11 @@ def new_course(site: SiteClient) -> CourseRef:
     return CourseRef(make_course(site, name=name), name)
 
 
+def enroll(site: SiteClient, user_id: Any, course_id: Any, **fields: Any) -> httpx.Response:
+    """POST /enrollments with this ``course_id`` and ``user_id`` (ids or junk), and ``fields``."""
+    return site.post("/enrollments", json={"course_id": course_id, "user_id": user_id, **fields})
+
+
 def enrollment_body(
     enrollment_id: int, user: Learner, course: CourseRef, **overrides: Any
 ) -> dict[str, Any]:
@@ -89,10 +95,7 @@ def enrollment_body(
         "activated_at": FIXED_TEXT,
         "updated_at": FIXED_TEXT,
     }
-    unknown = set(overrides) - set(body)
-    assert not unknown, unknown
-    body.update(overrides)
-    return body
+    return overridden(body, overrides)
 
 
 def event_payload(
@@ -118,10 +121,7 @@ def event_payload(
             "last_name": user.last_name,
         },
     }
-    unknown = set(overrides) - set(payload)
-    assert not unknown, unknown
-    payload.update(overrides)
-    return payload
+    return overridden(payload, overrides)
 
 
 def recorded_events(site: SiteClient) -> list[tuple[str, str, dict[str, Any]]]:

@@ -19,32 +19,17 @@ from tests.factories import (
     make_user,
     set_profile_field,
 )
-from tests.support import SiteClient, pagination
-
-
-def user_body(user_id: int, created_at: str, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": user_id,
-        "created_at": created_at,
-        "first_name": "Bob",
-        "last_name": "Smith",
-        "full_name": "Bob Smith",
-        "company": None,
-        "email": "bob@example.com",
-        "roles": [],
-        "avatar_url": None,
-        "bio": None,
-        "headline": None,
-        "affiliate_code": None,
-        "external_source": None,
-        "affiliate_commission": None,
-        "affiliate_commission_type": None,
-        "affiliate_payout_email": None,
-        "administered_course_ids": [],
-        "custom_profile_fields": [],
-    }
-    body.update(overrides)
-    return body
+from tests.support import (
+    AUTHENTICATION_ERROR,
+    BAD_CREDENTIALS,
+    EMPTY_PAGE,
+    RECORD_NOT_FOUND,
+    SiteClient,
+    assert_answers,
+    assert_five_by_two,
+    assert_only_theirs,
+)
+from tests.users.helpers import user_body
 
 
 def count_users(site: SiteClient) -> int:
@@ -310,47 +295,11 @@ class TestCreateUser:
 
 class TestListUsers:
     def test_empty(self, site: SiteClient) -> None:
-        response = site.get("/users")
-        assert response.status_code == 200
-        assert response.json() == {
-            "items": [],
-            "meta": {
-                "pagination": {
-                    "current_page": 1,
-                    "next_page": None,
-                    "prev_page": None,
-                    "total_pages": 0,
-                    "total_items": 0,
-                    "entries_info": "0-0 of 0",
-                }
-            },
-        }
+        assert_answers(site.get("/users"), 200, EMPTY_PAGE)
 
     def test_pages_in_ascending_id_order(self, site: SiteClient) -> None:
         ids = [make_user(site) for _ in range(5)]
-        first = site.get("/users", params={"limit": 2}).json()
-        assert [u["id"] for u in first["items"]] == ids[:2]
-        assert first["meta"]["pagination"] == {
-            "current_page": 1,
-            "next_page": 2,
-            "prev_page": None,
-            "total_pages": 3,
-            "total_items": 5,
-            "entries_info": "1-2 of 5",
-        }
-        last = site.get("/users", params={"limit": 2, "page": 3}).json()
-        assert [u["id"] for u in last["items"]] == ids[4:]
-        assert last["meta"]["pagination"] == pagination(3, 2, 5, 1)
-        beyond = site.get("/users", params={"limit": 2, "page": 9}).json()
-        assert beyond["items"] == []
-        assert beyond["meta"]["pagination"] == {
-            "current_page": 9,
-            "next_page": None,
-            "prev_page": None,
-            "total_pages": 3,
-            "total_items": 5,
-            "entries_info": "0-0 of 5",
-        }
+        assert_five_by_two(site, "/users", ids, beyond=9)
 
     @pytest.mark.parametrize(
         ("params", "expected_limit", "expected_page"),
@@ -487,21 +436,14 @@ class TestGetUser:
 
     @pytest.mark.parametrize("path", ["/users/0", "/users/abc", "/users/99999999999999999999999"])
     def test_missing_is_404(self, site: SiteClient, path: str) -> None:
-        response = site.get(path)
-        assert response.status_code == 404
-        assert response.json() == {"error": "Record not found."}
+        assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
 
     def test_another_sites_user_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
-        theirs = make_user(other_site)
-        response = site.get(f"/users/{theirs}")
-        assert response.status_code == 404
-        assert response.json() == {"error": "Record not found."}
+        assert_only_theirs(site, other_site, f"/users/{make_user(other_site)}")
 
     def test_authentication_for_a_user_without_that_provider_is_404(self, site: SiteClient) -> None:
         user = make_user(site)
-        response = site.get(f"/users/{user}/authentications/SSO")
-        assert response.status_code == 404
-        assert response.json() == {"error": "Record not found."}
+        assert_answers(site.get(f"/users/{user}/authentications/SSO"), 404, RECORD_NOT_FOUND)
 
 
 class TestUpdateUser:
@@ -600,20 +542,10 @@ class TestDeleteUser:
 
 
 class TestAuthentication:
-    @pytest.mark.parametrize(
-        "headers",
-        [
-            {},
-            {"X-Auth-API-Key": "0" * 32},
-            {"X-Auth-Subdomain": "whatever"},
-            {"Authorization": "Bearer nope"},
-            {"Authorization": "Basic Zm9vOmJhcg=="},
-        ],
-    )
+    @pytest.mark.parametrize("headers", [*BAD_CREDENTIALS, {"Authorization": "Basic Zm9vOmJhcg=="}])
     def test_bad_credentials_are_401(self, site: SiteClient, headers: dict[str, str]) -> None:
         response = site.http.get("/api/public/v1/users", headers=headers)
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
+        assert_answers(response, 401, AUTHENTICATION_ERROR)
 
     def test_key_with_another_sites_subdomain_is_401(
         self, site: SiteClient, other_site: SiteClient
@@ -622,8 +554,7 @@ class TestAuthentication:
             "/api/public/v1/users",
             headers={"X-Auth-API-Key": site.key, "X-Auth-Subdomain": other_site.subdomain},
         )
-        assert response.status_code == 401
-        assert response.json() == {"error": "Authentication Error"}
+        assert_answers(response, 401, AUTHENTICATION_ERROR)
 
     def test_api_key_also_works_as_bearer(self, site: SiteClient) -> None:
         response = site.http.get(
