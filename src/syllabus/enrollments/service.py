@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from syllabus.context import Scope
 from syllabus.enrollments.repository import EnrollmentRepository, EnrollmentRow
-from syllabus.enrollments.schemas import EnrollmentCreate, EnrollmentRead, EnrollmentUpdate
+from syllabus.enrollments.schemas import EnrollmentCreate, EnrollmentUpdate
 from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.kit.filters import Filters
@@ -29,26 +29,30 @@ class EnrollmentService:
     def is_expired(scope: Scope, expiry_date: datetime | None) -> bool:
         return expiry_date is not None and expiry_date <= scope.now
 
-    def read(self, scope: Scope, row: EnrollmentRow) -> EnrollmentRead:
-        # Built from typed database columns, so there is nothing to validate.
-        return EnrollmentRead.model_construct(
-            id=row.id,
-            created_at=row.created_at,
-            user_email=row.user_email,
-            user_name=f"{row.first_name} {row.last_name}".strip(),
-            expiry_date=row.expiry_date,
-            user_id=row.user_id,
-            course_name=row.course_name,
-            course_id=row.course_id,
-            percentage_completed=row.percentage_completed,
-            completed_at=row.completed_at,
-            expired=self.is_expired(scope, row.expiry_date),
-            is_free_trial=row.is_free_trial,
-            completed=row.completed_at is not None,
-            started_at=row.started_at,
-            activated_at=row.activated_at,
-            updated_at=row.updated_at,
-        )
+    def read(self, scope: Scope, row: EnrollmentRow) -> dict[str, Any]:
+        """The wire body, ``EnrollmentRead``'s keys in its order, built directly from the row.
+
+        Lists return 25 of these: a dict encoded by orjson costs a fraction of a model built
+        and serialized field by field (the contract tests hold it to the documented schema).
+        """
+        return {
+            "id": row.id,
+            "created_at": format_timestamp(row.created_at),
+            "user_email": row.user_email,
+            "user_name": f"{row.first_name} {row.last_name}".strip(),
+            "expiry_date": _timestamp(row.expiry_date),
+            "user_id": row.user_id,
+            "course_name": row.course_name,
+            "course_id": row.course_id,
+            "percentage_completed": format_decimal(row.percentage_completed),
+            "completed_at": _timestamp(row.completed_at),
+            "expired": self.is_expired(scope, row.expiry_date),
+            "is_free_trial": row.is_free_trial,
+            "completed": row.completed_at is not None,
+            "started_at": _timestamp(row.started_at),
+            "activated_at": _timestamp(row.activated_at),
+            "updated_at": format_timestamp(row.updated_at),
+        }
 
     @staticmethod
     def payload(row: EnrollmentRow) -> dict[str, Any]:
@@ -73,12 +77,12 @@ class EnrollmentService:
             },
         }
 
-    def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[EnrollmentRead]:
+    def list(self, scope: Scope, filters: Filters, params: PageParams) -> Page[dict[str, Any]]:
         repository = EnrollmentRepository(scope)
         rows, total = repository.read_page(repository.criteria(filters), params)
         return build_page([self.read(scope, row) for row in rows], total, params)
 
-    def get_read(self, scope: Scope, id: str) -> EnrollmentRead:
+    def get_read(self, scope: Scope, id: str) -> dict[str, Any]:
         return self.read(scope, self._row(scope, self._id(id)))
 
     @staticmethod
@@ -96,7 +100,7 @@ class EnrollmentService:
     def get(self, scope: Scope, id: str) -> Enrollment:
         return found(EnrollmentRepository(scope).get(self._id(id)))
 
-    def create(self, scope: Scope, data: EnrollmentCreate) -> EnrollmentRead:
+    def create(self, scope: Scope, data: EnrollmentCreate) -> dict[str, Any]:
         """Enroll a user; without ``activated_at`` the enrollment is a free trial (§8).
 
         Enrolling again in the same course is a 422, unless the earlier enrollment has expired:
