@@ -5,7 +5,9 @@ Guarded by ``SYLLABUS_ADMIN_TOKEN`` (``Authorization: Bearer <token>``).
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
 from starlette.responses import Response
 
 from syllabus.api import COMMON_RESPONSES
@@ -16,6 +18,9 @@ from syllabus.control.schemas import (
     ClockUpdate,
     EventRead,
     KeyCreated,
+    LoadResult,
+    SeedRequest,
+    SeedResult,
     SiteCreate,
     SiteCreated,
     SiteRead,
@@ -94,3 +99,20 @@ async def list_events(admin: AdminDep, subdomain: str, page: PageParamsDep) -> R
     return json_response(
         await admin.run(lambda s: service.list_events(s, subdomain, page), write=False)
     )
+
+
+@router.post("/sites/{subdomain}/seed", status_code=201, response_model=SeedResult)
+async def seed_site(admin: AdminDep, subdomain: str, body: SeedRequest | None = None) -> Response:
+    """Add deterministic demo data to a site, as `syllabus seed` does."""
+    data = body or SeedRequest()
+    return json_response(
+        await admin.run(lambda s: service.seed(s, subdomain, data)), status_code=201
+    )
+
+
+@router.post("/sites/{subdomain}/load", response_model=LoadResult)
+async def load_content(
+    admin: AdminDep, subdomain: str, document: Annotated[dict[str, Any], Body()]
+) -> Response:
+    """Load declarative content (the `syllabus load` format, sent as JSON) into a site."""
+    return json_response(await admin.run(lambda s: service.load(s, subdomain, document)))

@@ -59,3 +59,37 @@ class EventRead(BaseModel):
     action: str
     created_at: Timestamp
     payload: dict[str, Any]
+
+
+class SeedRequest(RequestSchema):
+    users: int = Field(50, ge=0, le=100_000)
+    courses: int = Field(6, ge=0, le=1_000)
+    enrollments: int = Field(150, ge=0, le=1_000_000)
+    seed: int = Field(1, ge=0, le=2**31)
+
+
+class SeedResult(BaseModel):
+    users: int
+    instructors: int
+    courses: int
+    chapters: int
+    contents: int
+    profile_field_definitions: int
+    profile_field_values: int
+    course_admins: int
+    affiliates: int
+    groups: int
+    group_memberships: int
+    enrollments: int
+
+
+class LoadTally(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+
+
+class LoadResult(BaseModel):
+    changes: int
+    sections: dict[str, LoadTally]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,10 @@ from syllabus.control.schemas import (
     ClockUpdate,
     EventRead,
     KeyCreated,
+    LoadResult,
+    LoadTally,
+    SeedRequest,
+    SeedResult,
     SiteCreate,
     SiteCreated,
     SiteRead,
@@ -23,6 +29,8 @@ from syllabus.control.schemas import (
 from syllabus.errors import Unprocessable, found
 from syllabus.models import Event, Site
 from syllabus.pagination import Page, PageParams, build_page
+from syllabus.seed.generator import SeedError, seed_site
+from syllabus.seed.loader import LoadError, load_content, parse_content
 from syllabus.sites import service as sites
 
 
@@ -122,3 +130,39 @@ def list_events(session: Session, subdomain: str, params: PageParams) -> Page[Ev
         for event in rows
     ]
     return build_page(items, total, params)
+
+
+def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedResult:
+    site = _site(session, subdomain)
+    try:
+        summary = seed_site(
+            session,
+            site,
+            users=data.users,
+            courses=data.courses,
+            enrollments=data.enrollments,
+            seed=data.seed,
+        )
+    except SeedError as error:
+        raise Unprocessable({"base": [str(error)]}) from error
+    return SeedResult(**asdict(summary))
+
+
+def load(session: Session, subdomain: str, document: dict[str, Any]) -> LoadResult:
+    site = _site(session, subdomain)
+    try:
+        summary = load_content(session, site, parse_content(document))
+    except LoadError as error:
+        raise Unprocessable({"base": list(error.problems)}) from error
+    return LoadResult(
+        changes=summary.changes,
+        sections={
+            name: LoadTally(
+                created=len(tally.created),
+                updated=len(tally.updated),
+                unchanged=len(tally.unchanged),
+                deleted=tally.deleted,
+            )
+            for name, tally in summary.tallies.items()
+        },
+    )
