@@ -136,6 +136,8 @@ def _rails_message(error: Any) -> str:
     kind = error.get("type", "")
     if error.get("input", ...) is None and kind.endswith("_type"):
         return "can't be blank"
+    if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        return "can't be blank"
     if kind == "value_error":
         message = str(error.get("msg", "is invalid"))
         return message.removeprefix("Value error, ")

@@ -9,7 +9,6 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from syllabus.auth import credentials_from
 from syllabus.db import Database
 from syllabus.errors import AuthenticationError
 
@@ -24,9 +23,9 @@ class Admin:
 
     def __init__(self, request: Request) -> None:
         expected = request.app.state.settings.admin_token
-        credentials = credentials_from(request.headers)
+        scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
         given = request.headers.get("x-syllabus-admin-token") or (
-            credentials.token if credentials and credentials.subdomain is None else None
+            bearer.strip() if scheme.lower() == "bearer" else None
         )
         if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
             raise AuthenticationError()

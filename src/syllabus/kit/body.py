@@ -78,7 +78,8 @@ def rails_params(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key:
             _assign(params, _key_path(key), value)
-    return _listify(params)  # type: ignore[no-any-return]
+    # The top level stays a mapping even when every key is a digit (`?0=false`).
+    return {key: _listify(value) for key, value in params.items()}
 
 
 def _form_pairs(form: FormData) -> list[tuple[str, Any]]:
@@ -152,9 +153,11 @@ class BodyNormalizer:
                 data = orjson.loads(body)
             except orjson.JSONDecodeError as error:
                 raise BadRequest(f"The request body is not valid JSON: {error.msg}.") from error
-            if not isinstance(data, dict):
+            if data is None:
+                data = {}
+            elif not isinstance(data, dict):
                 raise BadRequest("The request body must be a JSON object.")
-            if not query:
+            elif not query:
                 return scope, body
         else:
             data = {}

@@ -26,5 +26,6 @@ def _email(value: str) -> str:
     return value
 
 
-Required = Annotated[str, Field(max_length=255), AfterValidator(_not_blank)]
-Email = Annotated[str, Field(max_length=255), AfterValidator(_email)]
+# min_length=1 documents "not empty" in our OpenAPI; errors.py words it "can't be blank".
+Required = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_not_blank)]
+Email = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_email)]
