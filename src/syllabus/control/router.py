@@ -5,6 +5,7 @@ Guarded by ``SYLLABUS_ADMIN_TOKEN`` (``Authorization: Bearer <token>``).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
@@ -20,7 +21,6 @@ from syllabus.control.schemas import (
     KeyCreated,
     LoadResult,
     SeedRequest,
-    SeedResult,
     SiteCreate,
     SiteCreated,
     SiteRead,
@@ -28,6 +28,7 @@ from syllabus.control.schemas import (
 )
 from syllabus.kit.responses import json_response, no_content
 from syllabus.pagination import Page, PageParamsDep
+from syllabus.seed.generator import SeedSummary
 
 router = APIRouter(prefix="/_syllabus", tags=["Control plane"], responses=COMMON_RESPONSES)
 
@@ -101,13 +102,12 @@ async def list_events(admin: AdminDep, subdomain: str, page: PageParamsDep) -> R
     )
 
 
-@router.post("/sites/{subdomain}/seed", status_code=201, response_model=SeedResult)
+@router.post("/sites/{subdomain}/seed", status_code=201, response_model=SeedSummary)
 async def seed_site(admin: AdminDep, subdomain: str, body: SeedRequest | None = None) -> Response:
     """Add deterministic demo data to a site, as `syllabus seed` does."""
     data = body or SeedRequest()
-    return json_response(
-        await admin.run(lambda s: service.seed(s, subdomain, data)), status_code=201
-    )
+    summary = await admin.run(lambda s: service.seed(s, subdomain, data))
+    return json_response(asdict(summary), status_code=201)
 
 
 @router.post("/sites/{subdomain}/load", response_model=LoadResult)

@@ -68,21 +68,6 @@ class SeedRequest(RequestSchema):
     seed: int = Field(1, ge=0, le=2**31)
 
 
-class SeedResult(BaseModel):
-    users: int
-    instructors: int
-    courses: int
-    chapters: int
-    contents: int
-    profile_field_definitions: int
-    profile_field_values: int
-    course_admins: int
-    affiliates: int
-    groups: int
-    group_memberships: int
-    enrollments: int
-
-
 class LoadTally(BaseModel):
     created: int
     updated: int

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from syllabus.auth import forget_credentials
@@ -20,16 +18,16 @@ from syllabus.control.schemas import (
     LoadResult,
     LoadTally,
     SeedRequest,
-    SeedResult,
     SiteCreate,
     SiteCreated,
     SiteRead,
     TokenCreated,
 )
 from syllabus.errors import Unprocessable, found
+from syllabus.kit.repository import page_of
 from syllabus.models import Event, Site
 from syllabus.pagination import Page, PageParams, build_page
-from syllabus.seed.generator import SeedError, seed_site
+from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
 from syllabus.sites import service as sites
 
@@ -53,8 +51,7 @@ def create_site(session: Session, data: SiteCreate) -> SiteCreated:
 
 
 def list_sites(session: Session, params: PageParams) -> Page[SiteRead]:
-    total = int(session.scalar(select(func.count()).select_from(Site)) or 0)
-    rows = session.scalars(select(Site).order_by(Site.id).limit(params.limit).offset(params.offset))
+    rows, total = page_of(session, Site, [], params)
     return build_page([site_read(site) for site in rows], total, params)
 
 
@@ -111,14 +108,7 @@ def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> ClockRead:
 
 def list_events(session: Session, subdomain: str, params: PageParams) -> Page[EventRead]:
     site = _site(session, subdomain)
-    total = int(session.scalar(select(func.count()).where(Event.site_id == site.id)) or 0)
-    rows = session.scalars(
-        select(Event)
-        .where(Event.site_id == site.id)
-        .order_by(Event.id)
-        .limit(params.limit)
-        .offset(params.offset)
-    )
+    rows, total = page_of(session, Event, [Event.site_id == site.id], params)
     items = [
         EventRead(
             id=event.public_id,
@@ -132,7 +122,7 @@ def list_events(session: Session, subdomain: str, params: PageParams) -> Page[Ev
     return build_page(items, total, params)
 
 
-def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedResult:
+def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedSummary:
     site = _site(session, subdomain)
     try:
         summary = seed_site(
@@ -145,7 +135,7 @@ def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedResult:
         )
     except SeedError as error:
         raise Unprocessable({"base": [str(error)]}) from error
-    return SeedResult(**asdict(summary))
+    return summary
 
 
 def load(session: Session, subdomain: str, document: dict[str, Any]) -> LoadResult:

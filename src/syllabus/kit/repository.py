@@ -21,6 +21,8 @@ from syllabus.kit.schemas import INT64_MAX
 from syllabus.pagination import PageParams
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from syllabus.context import Scope
 
 M = TypeVar("M", bound=Any)
@@ -33,6 +35,22 @@ _SHAPE_LIMIT = 256
 def site_ids_in(parent: Any) -> ColumnElement[bool]:
     """``parent IN (:ids)``, an expanding parameter for prebuilt grouped-ids statements."""
     return parent.in_(bindparam("ids", expanding=True))  # type: ignore[no-any-return]
+
+
+def page_of(
+    session: Session, model: type[M], conditions: Sequence[ColumnElement[bool]], params: PageParams
+) -> tuple[Sequence[M], int]:
+    """A page of rows by ascending id and the total, for tables outside one site's scope (the
+    control plane's sites and events)."""
+    total = int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+    statement = (
+        select(model)
+        .where(*conditions)
+        .order_by(model.id)
+        .limit(params.limit)
+        .offset(params.offset)
+    )
+    return session.scalars(statement).all(), total
 
 
 class Repository(Generic[M]):
