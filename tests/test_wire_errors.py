@@ -12,11 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from syllabus.config import Settings
-from syllabus.context import Scope
 from syllabus.db import Database
 from syllabus.main import create_app
 from syllabus.models import Event, User
-from syllabus.users.service import user_service
+from syllabus.users.service import UserService
 from tests.factories import make_user
 from tests.support import PREFIX, SiteClient, new_site
 
@@ -141,7 +140,8 @@ class TestUnhandledErrors:
         site = new_site(crash_app, database, unique("crash-create"))
         flushed: list[int] = []
 
-        def create(scope: Scope, data: Any) -> Any:
+        def create(service: UserService, data: Any) -> Any:
+            scope = service.scope
             user = User(
                 site_id=scope.site.id,
                 first_name="Half",
@@ -156,7 +156,7 @@ class TestUnhandledErrors:
             flushed.append(user.id)
             raise Boom("after the insert")
 
-        monkeypatch.setattr(user_service, "create", create)
+        monkeypatch.setattr(UserService, "create", create)
         response = site.post(
             "/users", json={"first_name": "Half", "last_name": "Written", "email": "h@x.co"}
         )
@@ -176,13 +176,13 @@ class TestUnhandledErrors:
         site = new_site(crash_app, database, unique("crash-update"))
         user_id = make_user(site, first_name="Before")
         before = site.get(f"/users/{user_id}").json()
-        real_update = user_service.update
+        real_update = UserService.update
 
-        def update(scope: Scope, *args: Any) -> None:
-            real_update(scope, *args)  # writes the row and records an event
+        def update(service: UserService, *args: Any) -> None:
+            real_update(service, *args)  # writes the row and records an event
             raise Boom("after the update")
 
-        monkeypatch.setattr(user_service, "update", update)
+        monkeypatch.setattr(UserService, "update", update)
         response = site.put(f"/users/{user_id}", json={"first_name": "After"})
         assert (response.status_code, response.json()) == (500, INTERNAL_SERVER_ERROR)
         monkeypatch.undo()
@@ -200,7 +200,7 @@ class TestUnhandledErrors:
         def explode(*_args: Any) -> Any:
             raise Boom("in a read")
 
-        monkeypatch.setattr(user_service, "list", explode)
+        monkeypatch.setattr(UserService, "list", explode)
         assert site.get("/users").json() == INTERNAL_SERVER_ERROR
         monkeypatch.undo()
         response = site.get("/users")

@@ -1,19 +1,24 @@
-"""The Admin API router: every resource under ``/api/public/v1``, composed in one place."""
+"""The Admin API router: every resource under ``/api/public/v1``, composed in one place.
+
+The resources are found, not listed: every package of ``syllabus`` with a ``router`` module
+(``syllabus/enrollments/router.py``) is one, except the control plane. Authentication is the
+router's first dependency, so it runs before anything a route declares (auth.py).
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from syllabus.chapters.router import router as chapters_router
-from syllabus.contents.router import router as contents_router
-from syllabus.courses.router import router as courses_router
-from syllabus.custom_profile_fields.router import router as custom_profile_fields_router
-from syllabus.enrollments.router import router as enrollments_router
-from syllabus.users.router import router as users_router
+import syllabus
+from syllabus.auth import authenticated
 
 ADMIN_PREFIX = "/api/public/v1"
+# Packages with a router that is not part of the Admin API.
+NOT_ADMIN = frozenset({"control"})
 
 
 # Thinkific's error bodies, so that our OpenAPI rejects anything else (FastAPI's {"detail": ...}).
@@ -58,14 +63,25 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     500: _error("Unexpected failure; nothing was written", {"error": "Internal Server Error"}),
 }
 
-admin_router = APIRouter(prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES)
-# FastAPI matches included routers in order, one after the other: busiest first.
-for resource_router in (
-    users_router,
-    enrollments_router,
-    courses_router,
-    chapters_router,
-    contents_router,
-    custom_profile_fields_router,
-):
+
+def resource_routers() -> list[APIRouter]:
+    """Each resource package's ``router``, in package-name order."""
+    routers = []
+    for package in sorted(pkgutil.iter_modules(syllabus.__path__), key=lambda m: m.name):
+        if not package.ispkg or package.name in NOT_ADMIN:
+            continue
+        try:
+            module = importlib.import_module(f"syllabus.{package.name}.router")
+        except ModuleNotFoundError as error:
+            if error.name != f"syllabus.{package.name}.router":
+                raise
+            continue
+        routers.append(module.router)
+    return routers
+
+
+admin_router = APIRouter(
+    prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES, dependencies=[Depends(authenticated)]
+)
+for resource_router in resource_routers():
     admin_router.include_router(resource_router)

@@ -14,14 +14,20 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
-from sqlalchemy import Row, bindparam, select
+from fastapi import Depends, Request
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 
+from syllabus.clock import clock
 from syllabus.errors import AuthenticationError
+from syllabus.kit.body import raise_deferred
 from syllabus.models import Credential, Site
+
+if TYPE_CHECKING:
+    from syllabus.db import Database
 
 API_KEY_HEADER = "x-auth-api-key"
 SUBDOMAIN_HEADER = "x-auth-subdomain"
@@ -67,7 +73,7 @@ def credentials_from(headers: Headers) -> Credentials | None:
     return None
 
 
-# Built once: every request runs it (see kit/repository.py on prebuilt statements).
+# Built once: every request without a cached credential runs it (see kit/wire.py).
 _LOOKUP = (
     select(
         Credential.token_hash,
@@ -84,37 +90,38 @@ _LOOKUP = (
 )
 
 
+class CredentialRow(NamedTuple):
+    token_hash: str
+    kind: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    site_id: int
+    subdomain: str
+    global_id: str
+    clock_offset_seconds: float
+
+
 # Found credentials are remembered per process for CACHE_SECONDS. A revoked key, a deleted site
 # or a moved site clock reaches other processes within that time; this process forgets at once
 # (`forget_credentials`). Unknown credentials are never cached, so a new key works immediately.
 CACHE_SECONDS = 1.0
 _CACHE_LIMIT = 10_000
-_cache: dict[str, tuple[float, Row[*tuple[Any, ...]]]] = {}
+_cache: dict[str, tuple[float, CredentialRow]] = {}
 
 
 def forget_credentials() -> None:
     _cache.clear()
 
 
-def _lookup(session: Session, digest: str) -> Row[*tuple[Any, ...]] | None:
-    now = time.monotonic()
-    hit = _cache.get(digest)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
+def find_credential(session: Session, digest: str) -> CredentialRow | None:
     # On the connection, not the ORM session: a Core row needs none of the ORM's result handling.
     row = session.connection().execute(_LOOKUP, {"digest": digest}).first()
-    if row is not None:
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[digest] = (now, row)
-    return row
+    return None if row is None else CredentialRow(*row)
 
 
-def authenticate(session: Session, credentials: Credentials | None, now: datetime) -> SiteRef:
-    if credentials is None:
-        raise AuthenticationError()
+def check(credentials: Credentials, row: CredentialRow | None, now: datetime) -> SiteRef:
+    """The site ``credentials`` name, if ``row`` (found by their digest) accepts them."""
     digest = hash_secret(credentials.token)
-    row = _lookup(session, digest)
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise AuthenticationError()
     if credentials.subdomain is not None and (
@@ -123,4 +130,34 @@ def authenticate(session: Session, credentials: Credentials | None, now: datetim
         raise AuthenticationError()
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         raise AuthenticationError()
-    return SiteRef(row.id, row.subdomain, row.global_id, row.clock_offset_seconds)
+    return SiteRef(row.site_id, row.subdomain, row.global_id, row.clock_offset_seconds)
+
+
+async def authenticate(database: Database, credentials: Credentials | None) -> SiteRef:
+    """The caller's site, from the per-process cache or one short read of the database."""
+    if credentials is None:
+        raise AuthenticationError()
+    digest = hash_secret(credentials.token)
+    moment = time.monotonic()
+    hit = _cache.get(digest)
+    if hit is not None and moment - hit[0] < CACHE_SECONDS:
+        row: CredentialRow | None = hit[1]
+    else:
+        row = await database.run(lambda session: find_credential(session, digest), write=False)
+        if row is not None:
+            if len(_cache) >= _CACHE_LIMIT:
+                _cache.clear()
+            _cache[digest] = (moment, row)
+    return check(credentials, row, clock.now())
+
+
+async def authenticated(request: Request) -> SiteRef:
+    """The Admin API's first dependency, as Rails' ``before_action``: on a known route, bad
+    credentials are a 401 before any 400, 404 or 422 that the path, query or body would cause.
+    A body the body layer could not read (kit/body.py) is reported only after this check."""
+    site = await authenticate(request.app.state.database, credentials_from(request.headers))
+    raise_deferred(request.scope)
+    return site
+
+
+SiteDep = Annotated[SiteRef, Depends(authenticated)]

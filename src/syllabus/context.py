@@ -1,9 +1,10 @@
-"""The request context every Admin API handler receives: credentials, and a unit of work.
+"""The request context every Admin API handler receives: the caller's site, and a unit of work.
 
-A handler hands ``Api`` a plain function of a ``Scope``. ``Api`` runs it as one transaction that
-first authenticates the caller, then does the work, then commits, all before the response exists.
-Everything inside runs synchronously, so the whole unit is one inline call on SQLite and one
-thread hop on PostgreSQL.
+The site comes from ``auth.authenticated``, the router's first dependency. A handler hands
+``Api`` a plain function of a ``Scope``; ``Api`` runs it as one transaction that commits before
+the response exists. Everything inside runs synchronously, so the whole unit is one inline call
+on SQLite and one thread hop on PostgreSQL. The status code of a success is the one the route
+declares (``@router.post(..., status_code=201)``), written once.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.auth import Credentials, SiteRef, authenticate, credentials_from
+from syllabus.auth import SiteDep, SiteRef
 from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.kit.responses import json_response, no_content
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -35,33 +38,33 @@ class Scope:
 
 
 class Api:
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, site: SiteRef) -> None:
         self.database: Database = request.app.state.database
         self.settings: Settings = request.app.state.settings
-        self.credentials: Credentials | None = credentials_from(request.headers)
+        self.site = site
+        self.status_code: int = request.scope["route"].status_code or 200
 
-    async def run(self, work: Callable[[Scope], Any], *, write: bool) -> Any:
-        credentials, settings = self.credentials, self.settings
+    async def run(self, work: Callable[[Scope], T], *, write: bool) -> T:
+        site, settings = self.site, self.settings
 
-        def unit(session: Session) -> Any:
-            site = authenticate(session, credentials, clock.now())
+        def unit(session: Session) -> T:
             return work(Scope(session, site, clock.now(site.clock_offset_seconds), settings))
 
         return await self.database.run(unit, write=write)
 
-    async def read(self, work: Callable[[Scope], Any]) -> Response:
-        return json_response(await self.run(work, write=False))
+    async def read(self, work: Callable[[Scope], object]) -> Response:
+        return json_response(await self.run(work, write=False), status_code=self.status_code)
 
-    async def write(self, work: Callable[[Scope], Any], *, status_code: int = 200) -> Response:
+    async def write(self, work: Callable[[Scope], object]) -> Response:
         result = await self.run(work, write=True)
-        if status_code == 204:
+        if self.status_code == 204:
             return no_content()
-        return json_response(result, status_code=status_code)
+        return json_response(result, status_code=self.status_code)
 
 
-async def get_api(request: Request) -> Api:
+async def get_api(request: Request, site: SiteDep) -> Api:
     # `async def`, so FastAPI builds it inline rather than in the threadpool.
-    return Api(request)
+    return Api(request, site)
 
 
 ApiDep = Annotated[Api, Depends(get_api)]

@@ -30,6 +30,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from syllabus.errors import DatabaseBusy
+
 T = TypeVar("T")
 
 LOCK_WAIT_SECONDS = 10.0
@@ -38,6 +40,12 @@ CHECKPOINT_SECONDS = 1.0
 SERVER_AUTOCHECKPOINT_PAGES = 10_000
 BUSY_TIMEOUT_MS = 10_000
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+# False while a unit runs on the event loop: a writer that finds the lock taken must not wait there.
+_may_wait: contextvars.ContextVar[bool] = contextvars.ContextVar("may_wait", default=True)
+
+
+class LockBusy(Exception):
+    """SQLite's write lock is held by another connection, and this unit may not wait for it."""
 
 
 def normalize_url(url: str) -> str:
@@ -69,11 +77,14 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         statement = "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN"
-        _begin_when_free(connection.connection.dbapi_connection, statement)
+        _begin_when_free(connection.connection.dbapi_connection, statement, _may_wait.get())
 
 
-def _begin_when_free(dbapi_connection: Any, statement: str) -> None:
-    """BEGIN, waiting up to LOCK_WAIT_SECONDS for another process's write to finish.
+def _begin_when_free(dbapi_connection: Any, statement: str, may_wait: bool) -> None:
+    """BEGIN, waiting up to LOCK_WAIT_SECONDS for another connection's write to finish.
+
+    Without ``may_wait`` (a unit running on the event loop) a taken lock raises ``LockBusy`` at
+    once, and ``Database.run`` moves the unit to a worker thread, where it may wait.
 
     SQLite's own busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries, so a writer that
     waits behind a 1 ms transaction often sleeps 20 ms or more (POST p99 was over a second with
@@ -93,8 +104,10 @@ def _begin_when_free(dbapi_connection: Any, statement: str) -> None:
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
+                if not may_wait:
+                    raise LockBusy() from error
                 if time.monotonic() >= deadline:
-                    raise
+                    raise DatabaseBusy() from error
             time.sleep(pause)
             pause = min(pause * 1.5, 0.001)
     finally:
@@ -141,23 +154,43 @@ class Database:
         self._checkpointer: _Checkpointer | None = None
 
     @contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Session]:
-        """Commit if the block succeeds; roll back if it raises."""
-        token = _write_intent.set(write)
+    def transaction(self, *, write: bool = True, may_wait: bool = True) -> Iterator[Session]:
+        """Commit if the block succeeds; roll back if it raises.
+
+        On SQLite a writing transaction takes the write lock before the block runs, so that a
+        unit refused the lock (``LockBusy``) has done nothing yet and can simply run again.
+        """
+        write_token = _write_intent.set(write)
+        wait_token = _may_wait.set(may_wait)
         try:
             with self.sessionmaker() as session, session.begin():
+                if write and self.is_sqlite:
+                    session.connection()
                 yield session
         finally:
-            _write_intent.reset(token)
+            _may_wait.reset(wait_token)
+            _write_intent.reset(write_token)
 
-    def run_sync(self, work: Callable[[Session], T], *, write: bool = True) -> T:
-        with self.transaction(write=write) as session:
+    def run_sync(
+        self, work: Callable[[Session], T], *, write: bool = True, may_wait: bool = True
+    ) -> T:
+        with self.transaction(write=write, may_wait=may_wait) as session:
             return work(session)
 
-    async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
-        """Run one unit of work: inline on SQLite, in a worker thread on PostgreSQL."""
-        if self.is_sqlite:
-            return self.run_sync(work, write=write)
+    async def run(
+        self, work: Callable[[Session], T], *, write: bool = True, inline: bool = True
+    ) -> T:
+        """Run one unit of work: inline on SQLite, in a worker thread on PostgreSQL.
+
+        On SQLite a unit runs in a worker thread too when it would block the event loop: when
+        another connection holds the write lock (the unit then waits for it there), and when
+        the caller knows it is long (``inline=False``: seeding, loading).
+        """
+        if self.is_sqlite and inline:
+            try:
+                return self.run_sync(work, write=write, may_wait=False)
+            except LockBusy:
+                pass
         return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
 
     def start_checkpoints(self, interval: float = CHECKPOINT_SECONDS) -> None:

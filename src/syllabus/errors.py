@@ -8,6 +8,7 @@
   * ``RecordNotFound`` (404 ``{"error": "Record not found."}``)
   * ``RouteNotFound`` (404 ``{"error": "No route matches [GET] \\"/path\\""}``)
   * ``PayloadTooLarge`` (413 ``{"error": message}``)
+  * ``DatabaseBusy`` (503 ``{"error": message}``, ``Retry-After: 1``)
   * ``Unprocessable`` (422 ``{"errors": {"field": ["message"]}}`` or ``{"errors": ["message"]}``)
 
 Services raise these; one handler renders them. FastAPI's own request-validation errors are
@@ -25,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from syllabus.kit.responses import json_response
 
@@ -83,6 +85,16 @@ class RouteNotFound(ApiError):
 class PayloadTooLarge(ApiError):
     status_code = 413
     message = "Request body is too large."
+
+
+class DatabaseBusy(ApiError):
+    """SQLite's write lock stayed taken (by a long seed, say) for longer than a writer waits."""
+
+    status_code = 503
+    message = "The database is busy; retry shortly."
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": "1"}
 
 
 class Unprocessable(ApiError):
@@ -193,13 +205,39 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     return json_response({"error": str(exc.detail)}, status_code=exc.status_code)
 
 
-async def _render_unhandled(_request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error", exc_info=exc)
-    return error_response(ApiError())
+class CatchUnhandled:
+    """Any other exception is a 500 ``{"error": "Internal Server Error"}``, logged, nothing written.
+
+    An ``Exception`` handler registered with Starlette runs in its ServerErrorMiddleware, which
+    sends the 500 and then re-raises; uvicorn then drops the connection without
+    ``Connection: close``, and a pooled keep-alive client's next request fails too. Caught here,
+    inside that middleware, the exception ends with the response and the connection stays usable.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            logger.exception("unhandled error", exc_info=exc)
+            if started:
+                raise
+            await error_response(ApiError())(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _render_api_error)
     app.add_exception_handler(RequestValidationError, _render_validation_error)
     app.add_exception_handler(StarletteHTTPException, _render_http_exception)
-    app.add_exception_handler(Exception, _render_unhandled)

@@ -7,18 +7,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.responses import Response
-from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from syllabus import __version__
 from syllabus.api import ADMIN_PREFIX, admin_router
 from syllabus.config import Settings, get_settings
 from syllabus.control.router import router as control_router
 from syllabus.db import Database
-from syllabus.errors import install_error_handlers
+from syllabus.docs import install_docs
+from syllabus.errors import CatchUnhandled, install_error_handlers
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
 
@@ -50,13 +48,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     app.include_router(admin_router)
     app.include_router(control_router)
-    _install_docs(app)
+    install_docs(app)
     app.add_middleware(IgnoreTrailingSlash)
     app.add_middleware(
         BodyNormalizer,
         max_body_bytes=settings.max_body_bytes,
         prefixes=(ADMIN_PREFIX, "/api/v2/", "/_syllabus/"),
     )
+    # Outermost of ours: an unexpected exception anywhere below is a clean 500.
+    app.add_middleware(CatchUnhandled)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:
@@ -69,21 +69,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     _install_openapi(app)
     return app
-
-
-def _install_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs, with assets served from the swagger-ui-bundle package (no CDN)."""
-    app.mount("/docs/static", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> Response:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Syllabus API",
-            swagger_js_url="/docs/static/swagger-ui-bundle.js",
-            swagger_css_url="/docs/static/swagger-ui.css",
-            swagger_favicon_url="/docs/static/favicon-32x32.png",
-        )
 
 
 def _install_openapi(app: FastAPI) -> None:

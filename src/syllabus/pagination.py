@@ -8,9 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -82,25 +81,22 @@ class Meta(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
+    """The list envelope, as our OpenAPI documents it (bodies are built by ``pagination``)."""
+
     items: list[T]
     meta: Meta
 
 
-def build_pagination(count: int, total: int, params: PageParams) -> Pagination:
+def pagination(count: int, total: int, params: PageParams) -> dict[str, Any]:
+    """``meta.pagination`` for a page of ``count`` items out of ``total``."""
     total_pages = -(-total // params.limit)
     out_of_range = params.page > total_pages
     first = params.offset + 1
-    return Pagination(
-        current_page=params.page,
-        next_page=None if params.page >= total_pages else params.page + 1,
-        prev_page=None if params.page == 1 or out_of_range else params.page - 1,
-        total_pages=total_pages,
-        total_items=total,
-        entries_info=f"{first}-{first + count - 1} of {total}" if count else f"0-0 of {total}",
-    )
-
-
-def build_page(items: Sequence[T], total: int, params: PageParams) -> Page[T]:
-    return Page[T](
-        items=list(items), meta=Meta(pagination=build_pagination(len(items), total, params))
-    )
+    return {
+        "current_page": params.page,
+        "next_page": None if params.page >= total_pages else params.page + 1,
+        "prev_page": None if params.page == 1 or out_of_range else params.page - 1,
+        "total_pages": total_pages,
+        "total_items": total,
+        "entries_info": f"{first}-{first + count - 1} of {total}" if count else f"0-0 of {total}",
+    }

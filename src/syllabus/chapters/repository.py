@@ -1,22 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy import bindparam, select
-
-from syllabus.kit.repository import Repository, site_ids_in
+from syllabus.chapters.schemas import ChapterRead
+from syllabus.contents.repository import CONTENT_IDS
+from syllabus.kit.filters import equal
+from syllabus.kit.repository import Repository
+from syllabus.kit.wire import Children, JSONObject, Wire
 from syllabus.models import Chapter
+from syllabus.pagination import PageParams
 
-_CHAPTER_IDS = (
-    select(Chapter.course_id, Chapter.id)
-    .where(Chapter.site_id == bindparam("site_id"), site_ids_in(Chapter.course_id))
-    .order_by(Chapter.course_id, Chapter.position, Chapter.id)
+# A course's chapter ids, by position then id: `chapter_ids` on a course.
+CHAPTER_IDS = Children.ids(Chapter.id, Chapter.course_id, Chapter.position)
+CHAPTER = Wire(
+    ChapterRead, Chapter, children={"content_ids": CONTENT_IDS}, order_by=(Chapter.position,)
 )
 
 
 class ChapterRepository(Repository[Chapter]):
     model = Chapter
+    wire = CHAPTER
 
-    def ids_by_course(self, course_ids: Iterable[int]) -> dict[int, list[int]]:
-        """Each course's chapter ids by position, then id: one query for a whole page."""
-        return self.grouped(_CHAPTER_IDS, course_ids)
+    def of_course(self, course_id: int, params: PageParams) -> JSONObject:
+        """A page of the course's chapters, by position."""
+        return self.page(equal("course_id", Chapter.course_id, course_id), params)

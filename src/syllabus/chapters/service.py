@@ -1,52 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from syllabus.chapters.repository import ChapterRepository
-from syllabus.chapters.schemas import ChapterRead
 from syllabus.contents.repository import ContentRepository
-from syllabus.contents.schemas import ContentRead
-from syllabus.contents.service import content_service
 from syllabus.context import Scope
-from syllabus.errors import found
-from syllabus.models import Chapter
-from syllabus.pagination import Page, PageParams, build_page
+from syllabus.errors import RecordNotFound, found
+from syllabus.kit.wire import JSONObject
+from syllabus.pagination import PageParams
 
 
 class ChapterService:
-    def reads(self, scope: Scope, chapters: Sequence[Chapter]) -> list[ChapterRead]:
-        content_ids = ContentRepository(scope).ids_by_chapter(chapter.id for chapter in chapters)
-        return [
-            ChapterRead(
-                id=chapter.id,
-                name=chapter.name,
-                position=chapter.position,
-                description=chapter.description,
-                duration_in_seconds=chapter.duration_in_seconds,
-                content_ids=content_ids.get(chapter.id, []),
-            )
-            for chapter in chapters
-        ]
+    def __init__(self, scope: Scope) -> None:
+        self.chapters = ChapterRepository(scope)
+        self.contents = ContentRepository(scope)
 
-    def get(self, scope: Scope, id: int) -> Chapter:
-        return found(ChapterRepository(scope).get(id))
+    def read(self, id: int) -> JSONObject:
+        return found(self.chapters.read(id))
 
-    def read(self, scope: Scope, id: int) -> ChapterRead:
-        return self.reads(scope, [self.get(scope, id)])[0]
-
-    def list_for_course(
-        self, scope: Scope, course_id: int, params: PageParams
-    ) -> Page[ChapterRead]:
-        """A course's chapters by position, then id."""
-        chapters, total = ChapterRepository(scope).page(
-            [Chapter.course_id == course_id], params, order_by=[Chapter.position]
-        )
-        return build_page(self.reads(scope, chapters), total, params)
-
-    def contents(self, scope: Scope, id: int, params: PageParams) -> Page[ContentRead]:
+    def contents_of(self, id: int, params: PageParams) -> JSONObject:
         """The chapter's contents; a missing chapter is a 404, not an empty page."""
-        chapter = self.get(scope, id)
-        return content_service.list_for_chapter(scope, chapter.id, params)
-
-
-chapter_service = ChapterService()
+        if not self.chapters.exists(id):
+            raise RecordNotFound()
+        return self.contents.of_chapter(id, params)

@@ -6,13 +6,14 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.contents.schemas import ContentRead
-from syllabus.contents.service import content_service
+from syllabus.contents.service import ContentService
 from syllabus.context import ApiDep
+from syllabus.kit.schemas import PathId
 
 router = APIRouter(prefix="/contents", tags=["Contents"])
 
 
 @router.get("/{id}", operation_id="getContentByID", response_model=ContentRead)
-async def get_content_by_id(api: ApiDep, id: int) -> Response:
+async def get_content_by_id(api: ApiDep, id: PathId) -> Response:
     """Get a content (lesson, quiz, download...) with its course player URL."""
-    return await api.read(lambda scope: content_service.read(scope, id))
+    return await api.read(lambda scope: ContentService(scope).read(id))

@@ -8,9 +8,12 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from syllabus.db import Database
 from syllabus.errors import AuthenticationError
+from syllabus.kit.body import raise_deferred
+from syllabus.kit.responses import json_response, no_content
 
 T = TypeVar("T")
 
@@ -29,10 +32,26 @@ class Admin:
         )
         if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
             raise AuthenticationError()
+        raise_deferred(request.scope)
         self.database: Database = request.app.state.database
+        self.status_code: int = request.scope["route"].status_code or 200
 
-    async def run(self, work: Callable[[Session], T], *, write: bool = True) -> T:
-        return await self.database.run(work, write=write)
+    async def run(
+        self, work: Callable[[Session], T], *, write: bool = True, inline: bool = True
+    ) -> T:
+        """One unit of work; ``inline=False`` for long work (seeding), which then runs in a
+        worker thread and leaves the event loop to answer other requests meanwhile."""
+        return await self.database.run(work, write=write, inline=inline)
+
+    async def read(self, work: Callable[[Session], object]) -> Response:
+        return json_response(await self.run(work, write=False), status_code=self.status_code)
+
+    async def write(self, work: Callable[[Session], object], *, inline: bool = True) -> Response:
+        """Run ``work`` and answer the route's status code (204: no body)."""
+        result = await self.run(work, inline=inline)
+        if self.status_code == 204:
+            return no_content()
+        return json_response(result, status_code=self.status_code)
 
 
 async def get_admin(request: Request) -> Admin:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from starlette.responses import Response
 
 from syllabus.api import COMMON_RESPONSES
 from syllabus.control import service
-from syllabus.control.context import AdminDep
+from syllabus.control.context import AdminDep, get_admin
 from syllabus.control.schemas import (
     ClockRead,
     ClockUpdate,
@@ -26,88 +26,83 @@ from syllabus.control.schemas import (
     SiteRead,
     TokenCreated,
 )
-from syllabus.kit.responses import json_response, no_content
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.seed.generator import SeedSummary
 
-router = APIRouter(prefix="/_syllabus", tags=["Control plane"], responses=COMMON_RESPONSES)
+router = APIRouter(
+    prefix="/_syllabus",
+    tags=["Control plane"],
+    responses=COMMON_RESPONSES,
+    dependencies=[Depends(get_admin)],
+)
 
 
 @router.post("/sites", status_code=201, response_model=SiteCreated)
 async def create_site(admin: AdminDep, body: SiteCreate | None = None) -> Response:
     """Create a site and its first API key. Omit the subdomain for a random one (one per test)."""
     data = body or SiteCreate()
-    return json_response(await admin.run(lambda s: service.create_site(s, data)), status_code=201)
+    return await admin.write(lambda s: service.create_site(s, data))
 
 
 @router.get("/sites", response_model=Page[SiteRead])
 async def list_sites(admin: AdminDep, page: PageParamsDep) -> Response:
     """List sites."""
-    return json_response(await admin.run(lambda s: service.list_sites(s, page), write=False))
+    return await admin.read(lambda s: service.list_sites(s, page))
 
 
 @router.get("/sites/{subdomain}", response_model=SiteRead)
 async def get_site(admin: AdminDep, subdomain: str) -> Response:
     """Get a site."""
-    return json_response(await admin.run(lambda s: service.get_site(s, subdomain), write=False))
+    return await admin.read(lambda s: service.get_site(s, subdomain))
 
 
 @router.delete("/sites/{subdomain}", status_code=204)
 async def delete_site(admin: AdminDep, subdomain: str) -> Response:
     """Delete a site and everything in it."""
-    await admin.run(lambda s: service.delete_site(s, subdomain))
-    return no_content()
+    return await admin.write(lambda s: service.delete_site(s, subdomain), inline=False)
 
 
 @router.post("/sites/{subdomain}/reset", status_code=204)
 async def reset_site(admin: AdminDep, subdomain: str) -> Response:
     """Delete everything in a site but the site and its credentials."""
-    await admin.run(lambda s: service.reset_site(s, subdomain))
-    return no_content()
+    return await admin.write(lambda s: service.reset_site(s, subdomain), inline=False)
 
 
 @router.post("/sites/{subdomain}/keys", status_code=201, response_model=KeyCreated)
 async def create_key(admin: AdminDep, subdomain: str) -> Response:
     """Create another API key for a site."""
-    return json_response(
-        await admin.run(lambda s: service.create_key(s, subdomain)), status_code=201
-    )
+    return await admin.write(lambda s: service.create_key(s, subdomain))
 
 
 @router.post("/sites/{subdomain}/tokens", status_code=201, response_model=TokenCreated)
 async def create_token(admin: AdminDep, subdomain: str) -> Response:
     """Mint a bearer access token for a site."""
-    return json_response(
-        await admin.run(lambda s: service.create_token(s, subdomain)), status_code=201
-    )
+    return await admin.write(lambda s: service.create_token(s, subdomain))
 
 
 @router.get("/sites/{subdomain}/clock", response_model=ClockRead)
 async def get_clock(admin: AdminDep, subdomain: str) -> Response:
     """Read a site's virtual clock."""
-    return json_response(await admin.run(lambda s: service.get_clock(s, subdomain), write=False))
+    return await admin.read(lambda s: service.get_clock(s, subdomain))
 
 
 @router.put("/sites/{subdomain}/clock", response_model=ClockRead)
 async def set_clock(admin: AdminDep, subdomain: str, body: ClockUpdate) -> Response:
     """Move a site's clock: expiry and every other "now" for the site follow it."""
-    return json_response(await admin.run(lambda s: service.set_clock(s, subdomain, body)))
+    return await admin.write(lambda s: service.set_clock(s, subdomain, body))
 
 
 @router.get("/sites/{subdomain}/events", response_model=Page[EventRead])
 async def list_events(admin: AdminDep, subdomain: str, page: PageParamsDep) -> Response:
     """List the events a site's writes recorded, oldest first."""
-    return json_response(
-        await admin.run(lambda s: service.list_events(s, subdomain, page), write=False)
-    )
+    return await admin.read(lambda s: service.list_events(s, subdomain, page))
 
 
 @router.post("/sites/{subdomain}/seed", status_code=201, response_model=SeedSummary)
 async def seed_site(admin: AdminDep, subdomain: str, body: SeedRequest | None = None) -> Response:
     """Add deterministic demo data to a site, as `syllabus seed` does."""
     data = body or SeedRequest()
-    summary = await admin.run(lambda s: service.seed(s, subdomain, data))
-    return json_response(asdict(summary), status_code=201)
+    return await admin.write(lambda s: asdict(service.seed(s, subdomain, data)), inline=False)
 
 
 @router.post("/sites/{subdomain}/load", response_model=LoadResult)
@@ -115,4 +110,4 @@ async def load_content(
     admin: AdminDep, subdomain: str, document: Annotated[dict[str, Any], Body()]
 ) -> Response:
     """Load declarative content (the `syllabus load` format, sent as JSON) into a site."""
-    return json_response(await admin.run(lambda s: service.load(s, subdomain, document)))
+    return await admin.write(lambda s: service.load(s, subdomain, document), inline=False)

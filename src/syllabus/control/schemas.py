@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from syllabus.kit.schemas import RequestSchema, Timestamp
+from syllabus.clock import clock
+from syllabus.events.topics import is_deliverable
+from syllabus.kit.schemas import RequestSchema, ResponseSchema, Timestamp
+from syllabus.kit.wire import From
+from syllabus.models import Event, Site
 
 
 class SiteCreate(RequestSchema):
@@ -17,7 +22,7 @@ class SiteCreate(RequestSchema):
     name: Annotated[str, Field(max_length=255)] | None = None
 
 
-class SiteRead(BaseModel):
+class SiteRead(ResponseSchema):
     id: int
     subdomain: str
     name: str
@@ -48,17 +53,30 @@ class ClockUpdate(RequestSchema):
     advance_seconds: float | None = Field(None, ge=-(10**10), le=10**10)
 
 
-class ClockRead(BaseModel):
-    now: Timestamp
-    offset_seconds: float
+def _site_now(offset_seconds: float) -> datetime:
+    return clock.now(offset_seconds)
 
 
-class EventRead(BaseModel):
-    id: str
+class ClockRead(ResponseSchema):
+    now: Annotated[Timestamp, From(_site_now, Site.clock_offset_seconds)]
+    offset_seconds: Annotated[float, From(Site.clock_offset_seconds)]
+
+
+def _internal(resource: str, action: str) -> bool:
+    return not is_deliverable(f"{resource}.{action}")
+
+
+class EventRead(ResponseSchema):
+    id: Annotated[str, From(Event.public_id_of, Event.created_at, Event.id)]
     resource: str
     action: str
     created_at: Timestamp
     payload: dict[str, Any]
+    internal: Annotated[
+        bool,
+        From(_internal, Event.resource, Event.action),
+        Field(description="True for writes that fire no Thinkific topic: never delivered."),
+    ]
 
 
 class SeedRequest(RequestSchema):

@@ -10,23 +10,21 @@ from sqlalchemy.orm import Session
 
 from syllabus.auth import forget_credentials
 from syllabus.clock import clock
+from syllabus.control import repository
+from syllabus.control.repository import CLOCK, SITE
 from syllabus.control.schemas import (
-    ClockRead,
     ClockUpdate,
-    EventRead,
     KeyCreated,
     LoadResult,
     LoadTally,
     SeedRequest,
     SiteCreate,
-    SiteCreated,
-    SiteRead,
     TokenCreated,
 )
 from syllabus.errors import Unprocessable, found
-from syllabus.kit.repository import page_of
-from syllabus.models import Event, Site
-from syllabus.pagination import Page, PageParams, build_page
+from syllabus.kit.wire import JSONObject
+from syllabus.models import Site
+from syllabus.pagination import PageParams
 from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
 from syllabus.sites import service as sites
@@ -36,27 +34,23 @@ def _site(session: Session, subdomain: str) -> Site:
     return found(sites.find_site(session, subdomain))
 
 
-def site_read(site: Site) -> SiteRead:
-    return SiteRead.model_validate(site, from_attributes=True)
-
-
-def create_site(session: Session, data: SiteCreate) -> SiteCreated:
+def create_site(session: Session, data: SiteCreate) -> JSONObject:
     subdomain = data.subdomain or f"site-{secrets.token_hex(6)}"
     try:
         issued = sites.create_site(session, subdomain, api_key=data.api_key, name=data.name)
     except sites.SiteError as error:
         field = "api_key" if "key" in str(error) else "subdomain"
         raise Unprocessable({field: [str(error)]}) from error
-    return SiteCreated(**site_read(issued.site).model_dump(), api_key=issued.secret)
+    session.flush()
+    return {**repository.read(session, SITE, issued.site), "api_key": issued.secret}
 
 
-def list_sites(session: Session, params: PageParams) -> Page[SiteRead]:
-    rows, total = page_of(session, Site, [], params)
-    return build_page([site_read(site) for site in rows], total, params)
+def list_sites(session: Session, params: PageParams) -> JSONObject:
+    return repository.sites(session, params)
 
 
-def get_site(session: Session, subdomain: str) -> SiteRead:
-    return site_read(_site(session, subdomain))
+def get_site(session: Session, subdomain: str) -> JSONObject:
+    return repository.read(session, SITE, _site(session, subdomain))
 
 
 def delete_site(session: Session, subdomain: str) -> None:
@@ -80,17 +74,11 @@ def create_token(session: Session, subdomain: str) -> TokenCreated:
     )
 
 
-def _clock_read(site: Site) -> ClockRead:
-    return ClockRead(
-        now=clock.now(site.clock_offset_seconds), offset_seconds=site.clock_offset_seconds
-    )
+def get_clock(session: Session, subdomain: str) -> JSONObject:
+    return repository.read(session, CLOCK, _site(session, subdomain))
 
 
-def get_clock(session: Session, subdomain: str) -> ClockRead:
-    return _clock_read(_site(session, subdomain))
-
-
-def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> ClockRead:
+def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> JSONObject:
     given = [v for v in (data.now, data.offset_seconds, data.advance_seconds) if v is not None]
     if len(given) != 1:
         raise Unprocessable({"base": ["set exactly one of now, offset_seconds, advance_seconds"]})
@@ -103,23 +91,12 @@ def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> ClockRead:
         site.clock_offset_seconds += data.advance_seconds
     # The offset travels with cached credentials (auth.py): make this process see it at once.
     forget_credentials()
-    return _clock_read(site)
+    session.flush()
+    return repository.read(session, CLOCK, site)
 
 
-def list_events(session: Session, subdomain: str, params: PageParams) -> Page[EventRead]:
-    site = _site(session, subdomain)
-    rows, total = page_of(session, Event, [Event.site_id == site.id], params)
-    items = [
-        EventRead(
-            id=event.public_id,
-            resource=event.resource,
-            action=event.action,
-            created_at=event.created_at,
-            payload=event.payload,
-        )
-        for event in rows
-    ]
-    return build_page(items, total, params)
+def list_events(session: Session, subdomain: str, params: PageParams) -> JSONObject:
+    return repository.events(session, _site(session, subdomain), params)
 
 
 def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedSummary:

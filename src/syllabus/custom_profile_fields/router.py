@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from syllabus.context import ApiDep
 from syllabus.custom_profile_fields.schemas import CustomProfileFieldDefinitionRead
-from syllabus.custom_profile_fields.service import custom_profile_field_service
+from syllabus.custom_profile_fields.service import CustomProfileFieldService
 from syllabus.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/custom_profile_field_definitions", tags=["Custom Profile Fields"])
@@ -20,4 +20,4 @@ router = APIRouter(prefix="/custom_profile_field_definitions", tags=["Custom Pro
 )
 async def get_custom_profile_fields(api: ApiDep, page: PageParamsDep) -> Response:
     """List the site's custom profile field definitions, in ascending id order."""
-    return await api.read(lambda scope: custom_profile_field_service.list(scope, page))
+    return await api.read(lambda scope: CustomProfileFieldService(scope).list(page))

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from syllabus.context import Scope
 from syllabus.custom_profile_fields.repository import CustomProfileFieldDefinitionRepository
-from syllabus.custom_profile_fields.schemas import CustomProfileFieldDefinitionRead
-from syllabus.pagination import Page, PageParams, build_page
+from syllabus.kit.filters import Criteria
+from syllabus.kit.wire import JSONObject
+from syllabus.pagination import PageParams
 
 
 class CustomProfileFieldService:
-    def list(self, scope: Scope, params: PageParams) -> Page[CustomProfileFieldDefinitionRead]:
-        definitions, total = CustomProfileFieldDefinitionRepository(scope).page([], params)
-        items = [CustomProfileFieldDefinitionRead.model_validate(d) for d in definitions]
-        return build_page(items, total, params)
+    def __init__(self, scope: Scope) -> None:
+        self.definitions = CustomProfileFieldDefinitionRepository(scope)
 
-
-custom_profile_field_service = CustomProfileFieldService()
+    def list(self, params: PageParams) -> JSONObject:
+        return self.definitions.page(Criteria(), params)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
@@ -13,27 +13,82 @@ from syllabus.kit.schemas import (
     ResponseSchema,
     Timestamp,
 )
+from syllabus.kit.wire import From
+from syllabus.models import Course, Enrollment, User
+from syllabus.models.enrollment import is_expired
+from syllabus.models.user import full_name
+
+if TYPE_CHECKING:
+    from syllabus.context import Scope
+
+
+def _expired(expiry_date: datetime | None, scope: Scope) -> bool:
+    return is_expired(expiry_date, scope.now)
+
+
+def _is_set(value: object) -> bool:
+    return value is not None
 
 
 class EnrollmentRead(ResponseSchema):
-    """Field order is the live API's (FIDELITY §6.6)."""
+    """Field order is the live API's (FIDELITY §6.6). ``expired`` follows the site's clock."""
 
     id: int
     created_at: Timestamp
-    user_email: str
-    user_name: str
+    user_email: Annotated[str, From(User.email)]
+    user_name: Annotated[str, From(full_name, User.first_name, User.last_name)]
     expiry_date: Timestamp | None
     user_id: int
-    course_name: str
+    course_name: Annotated[str, From(Course.name)]
     course_id: int
     percentage_completed: DecimalString
     completed_at: Timestamp | None
-    expired: bool
+    expired: Annotated[bool, From(_expired, Enrollment.expiry_date, scope=True)]
     is_free_trial: bool
-    completed: bool
+    completed: Annotated[bool, From(_is_set, Enrollment.completed_at)]
     started_at: Timestamp | None
     activated_at: Timestamp | None
     updated_at: Timestamp
+
+
+class CourseRef(ResponseSchema):
+    id: int
+    name: str
+
+
+class UserRef(ResponseSchema):
+    email: str
+    first_name: str
+    id: int
+    last_name: str
+
+
+def _course_ref(id: int, name: str) -> dict[str, Any]:
+    return {"id": id, "name": name}
+
+
+def _user_ref(email: str, first_name: str, id: int, last_name: str) -> dict[str, Any]:
+    return {"email": email, "first_name": first_name, "id": id, "last_name": last_name}
+
+
+class EnrollmentPayload(ResponseSchema):
+    """The webhook payload of every enrollment topic (FIDELITY §7.2): alphabetical keys,
+    ``free_trial`` rather than ``is_free_trial``, and the course and user embedded."""
+
+    activated_at: Timestamp | None
+    completed_at: Timestamp | None
+    course: Annotated[CourseRef, From(_course_ref, Enrollment.course_id, Course.name)]
+    course_id: int
+    created_at: Timestamp
+    expiry_date: Timestamp | None
+    free_trial: Annotated[bool, From(Enrollment.is_free_trial)]
+    id: int
+    percentage_completed: DecimalString
+    started_at: Timestamp | None
+    updated_at: Timestamp
+    user: Annotated[
+        UserRef, From(_user_ref, User.email, User.first_name, Enrollment.user_id, User.last_name)
+    ]
 
 
 def _lenient_id(value: Any) -> int | None:

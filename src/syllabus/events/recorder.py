@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from syllabus.events.topics import InternalTopic, Topic
 from syllabus.models import Event
 
 if TYPE_CHECKING:
     from syllabus.context import Scope
 
 
-def record(scope: Scope, resource: str, action: str, payload: dict[str, Any]) -> Event:
+def record(scope: Scope, topic: Topic | InternalTopic, payload: dict[str, Any]) -> Event:
+    """One event of ``topic``; ``payload`` is that topic's webhook payload (events/topics.py)."""
+    resource, _, action = topic.partition(".")
     event = Event(
         site_id=scope.site.id,
         resource=resource,

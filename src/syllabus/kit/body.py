@@ -1,20 +1,30 @@
-"""Request bodies as Rails reads them (FIDELITY §9.1), normalized once before any route runs.
+"""Request parameters as Rails reads them (FIDELITY §9.1), normalized once before any route runs.
 
 Thinkific clients send JSON, ``application/x-www-form-urlencoded`` with Rails bracket nesting
-(``user[roles][]=affiliate``) and ``multipart/form-data``, and some put fields in the query string.
-This ASGI middleware turns every write request under the API prefixes into one JSON object:
-form fields are nested Rails-style, query parameters are merged in (the body wins), and the route
-then validates plain JSON. It also answers, before any route runs:
+(``user[roles][]=affiliate``) and ``multipart/form-data``, and some put fields in the query string,
+or send parameters in the body of a GET (Rails merges a body into ``params`` whatever the method:
+``GET /users`` with ``{"page": 2}`` is page 2). This ASGI middleware, for every request under the
+API prefixes, merges the body into the query parameters, the body winning, and then:
 
-* 413 when the body exceeds ``max_body_bytes``;
-* 400 when the body is not valid JSON, or is JSON but not an object.
+* a write (POST, PUT, PATCH, DELETE) gets the merged parameters as its JSON body, so routes
+  validate plain JSON;
+* when the body carried parameters, the query string is rewritten to the merged parameters
+  (Rails-style brackets), so that paging, ``query[...]`` filters and required query parameters
+  read them whatever the method.
+
+It answers 413 at once when the body exceeds ``max_body_bytes``. Other problems are *deferred*:
+a body that is not JSON, or JSON but not an object, a form that cannot be read, or a NUL
+character in any parameter or in the path (PostgreSQL cannot store one) is a 400 that the route's
+first dependency raises after authenticating (``raise_deferred``), so that bad credentials are
+still a 401 first. The route then sees an empty body.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from starlette.datastructures import FormData, UploadFile
@@ -24,6 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from syllabus.errors import ApiError, BadRequest, PayloadTooLarge, error_response
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DEFERRED = "syllabus.deferred_error"
+NUL_MESSAGE = "Parameters may not contain a null character."
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
 
 
@@ -89,6 +101,46 @@ def _form_pairs(form: FormData) -> list[tuple[str, Any]]:
     ]
 
 
+def raise_deferred(scope: MutableMapping[str, Any]) -> None:
+    """Raise the problem the body layer found in this request, if any (see the module docstring)."""
+    error = scope.get(DEFERRED)
+    if error is not None:
+        raise error
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in key or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else orjson.dumps(value).decode()
+
+
+def rails_pairs(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """``value`` as Rails-style query pairs: ``{"query": {"email": "a"}}`` is ``query[email]=a``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from rails_pairs(item, f"{prefix}[{key}]" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                yield from rails_pairs(item, f"{prefix}[{index}]")
+            else:
+                yield f"{prefix}[]", _scalar(item)
+    else:
+        yield prefix, _scalar(value)
+
+
 class BodyNormalizer:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, prefixes: tuple[str, ...]) -> None:
         self.app = app
@@ -96,20 +148,22 @@ class BodyNormalizer:
         self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in _WRITE_METHODS
-            or not scope["path"].startswith(self.prefixes)
-        ):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+            await self.app(scope, receive, send)
+            return
+        write = scope["method"] in _WRITE_METHODS
+        if not write and not _declares_body(scope):
+            # A GET without a body, the common case: only the NUL check.
+            if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+                scope = {**scope, DEFERRED: BadRequest(NUL_MESSAGE)}
             await self.app(scope, receive, send)
             return
         try:
             body = await self._read(scope, receive)
-            scope, body = await self._normalize(scope, body)
         except ApiError as error:
             await error_response(error)(scope, receive, send)
             return
-
+        scope, body = await self._normalize(scope, body, write)
         sent = False
 
         async def replay() -> Message:
@@ -140,36 +194,53 @@ class BodyNormalizer:
                 break
         return b"".join(chunks)
 
-    async def _normalize(self, scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    async def _parse(self, scope: Scope, body: bytes) -> dict[str, Any]:
+        """The body's parameters; raises ``BadRequest`` for a body Rails could not parse."""
+        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            return await self._form(scope, body)
+        if not body.strip():
+            return {}
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as error:
+            raise BadRequest(f"The request body is not valid JSON: {error.msg}.") from error
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return data
+
+    async def _normalize(self, scope: Scope, body: bytes, write: bool) -> tuple[Scope, bytes]:
+        query = scope.get("query_string", b"").decode("latin-1")
+        problem: ApiError | None = None
+        try:
+            data = await self._parse(scope, body)
+        except BadRequest as error:
+            data, problem = {}, error
+        merged = rails_params(parse_qsl(query, keep_blank_values=True)) if query else {}
+        merged.update(data)
+        if problem is None and (_has_nul(merged) or "\x00" in scope["path"]):
+            merged, problem = {}, BadRequest(NUL_MESSAGE)
+        changes: dict[str, Any] = {}
+        if problem is not None:
+            changes[DEFERRED] = problem
+        if data and problem is None:
+            changes["query_string"] = urlencode(list(rails_pairs(merged))).encode("latin-1")
+        if not write:
+            return ({**scope, **changes} if changes else scope), b""
+        if not query and problem is None and body.lstrip().startswith(b"{") and _is_json(scope):
+            # Nothing to merge: the client's own bytes (orjson would turn 10**30 into a float).
+            return ({**scope, **changes} if changes else scope), body
+        encoded = orjson.dumps(merged)
         headers = [
             (k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")
         ]
-        content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
-        query = scope.get("query_string", b"").decode("latin-1")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            data = await self._form(scope, body)
-        elif body.strip():
-            try:
-                data = orjson.loads(body)
-            except orjson.JSONDecodeError as error:
-                raise BadRequest(f"The request body is not valid JSON: {error.msg}.") from error
-            if data is None:
-                data = {}
-            elif not isinstance(data, dict):
-                raise BadRequest("The request body must be a JSON object.")
-            elif not query:
-                return scope, body
-        else:
-            data = {}
-        if query:
-            for key, value in rails_params(parse_qsl(query, keep_blank_values=True)).items():
-                data.setdefault(key, value)
-        encoded = orjson.dumps(data)
         headers += [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(encoded)).encode()),
         ]
-        return {**scope, "headers": headers}, encoded
+        return {**scope, **changes, "headers": headers}, encoded
 
     async def _form(self, scope: Scope, body: bytes) -> dict[str, Any]:
         delivered = False
@@ -186,6 +257,20 @@ class BodyNormalizer:
         except Exception as error:
             raise BadRequest("The request body is not a valid form.") from error
         return rails_params(_form_pairs(form))
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"").lower()
+    return not content_type.startswith((b"application/x-www-form-urlencoded", b"multipart/"))
+
+
+def _declares_body(scope: Scope) -> bool:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            return bool(value != b"0")
+        if key == b"transfer-encoding":
+            return True
+    return False
 
 
 class IgnoreTrailingSlash:

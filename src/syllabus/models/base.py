@@ -83,6 +83,30 @@ def site_fk() -> Mapped[int]:
     return mapped_column(Id, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False)
 
 
+class SiteRecord(Record):
+    """A ``Record`` that belongs to one site: every table but ``sites`` itself."""
+
+    __abstract__ = True
+
+    site_id: Mapped[int] = site_fk()
+
+
+def stamp(row: SiteRecord, site_id: int, now: datetime) -> None:
+    """Give a new row its site and, unless already set, its timestamps."""
+    row.site_id = site_id
+    if getattr(row, "created_at", None) is None:
+        row.created_at = now
+    if getattr(row, "updated_at", None) is None:
+        row.updated_at = row.created_at
+
+
+def stamped(site_id: int, now: datetime, **values: Any) -> dict[str, Any]:
+    """A new row's values for a Core insert, stamped as ``stamp`` stamps an ORM row."""
+    values.setdefault("created_at", now)
+    values.setdefault("updated_at", values["created_at"])
+    return {"site_id": site_id, **values}
+
+
 def table_args(*items: Any) -> tuple[Any, ...]:
     """``__table_args__`` for a ``Record`` that also declares indexes or constraints."""
     return (*items, {"sqlite_autoincrement": True})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import Id, Record, site_fk, table_args
+from syllabus.models.base import Id, SiteRecord, table_args
 
 CONTENTABLE_TYPES = (
     "Assignment",
@@ -22,7 +22,7 @@ CONTENTABLE_TYPES = (
 )
 
 
-class Content(Record):
+class Content(SiteRecord):
     """A lesson, quiz, download... inside a chapter."""
 
     __tablename__ = "contents"
@@ -32,7 +32,6 @@ class Content(Record):
         Index("ix_contents_site_id_id", "site_id", "id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     chapter_id: Mapped[int] = mapped_column(Id, ForeignKey("chapters.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(Id, ForeignKey("courses.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(255))

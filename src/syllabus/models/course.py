@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syllabus.models.base import Base, Id, Record, site_fk, table_args
+from syllabus.models.base import Base, Id, SiteRecord, table_args
 from syllabus.models.product import Product
 
 # Which users administer which courses: the course's `administrator_user_ids` and the user's
@@ -17,14 +17,13 @@ course_admins = Table(
 )
 
 
-class Course(Record):
+class Course(SiteRecord):
     __tablename__ = "courses"
     __table_args__ = table_args(
         Index("ix_courses_site_id_id", "site_id", "id"),
         Index("ix_courses_site_id_slug", "site_id", "slug"),
     )
 
-    site_id: Mapped[int] = site_fk()
     name: Mapped[str] = mapped_column(String(255))
     slug: Mapped[str] = mapped_column(String(255))
     subtitle: Mapped[str | None] = mapped_column(String(255))

@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syllabus.models.base import Id, Record, site_fk, table_args
+from syllabus.models.base import Id, SiteRecord, table_args
 
 
-class CustomProfileFieldDefinition(Record):
+class CustomProfileFieldDefinition(SiteRecord):
     """A site's custom profile field: created through `syllabus load`, listed by the API."""
 
     __tablename__ = "custom_profile_field_definitions"
@@ -15,13 +15,12 @@ class CustomProfileFieldDefinition(Record):
         Index("ix_custom_profile_field_definitions_site_id_id", "site_id", "id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     label: Mapped[str] = mapped_column(String(255))
     field_type: Mapped[str] = mapped_column(String(32), default="text")
     required: Mapped[bool] = mapped_column(default=False)
 
 
-class CustomProfileField(Record):
+class CustomProfileField(SiteRecord):
     """One user's value for one definition."""
 
     __tablename__ = "custom_profile_fields"
@@ -30,7 +29,6 @@ class CustomProfileField(Record):
         Index("ix_custom_profile_fields_definition_id", "custom_profile_field_definition_id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"))
     custom_profile_field_definition_id: Mapped[int] = mapped_column(
         Id, ForeignKey("custom_profile_field_definitions.id", ondelete="CASCADE")

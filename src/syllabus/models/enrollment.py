@@ -5,12 +5,17 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syllabus.models.base import Id, Record, site_fk, table_args
+from syllabus.models.base import Id, SiteRecord, table_args
 from syllabus.models.course import Course
 from syllabus.models.user import User
 
 
-class Enrollment(Record):
+def is_expired(expiry_date: datetime | None, now: datetime) -> bool:
+    """Expiry is computed when read, from the site's clock: an expiry at or before now."""
+    return expiry_date is not None and expiry_date <= now
+
+
+class Enrollment(SiteRecord):
     """A user's enrollment in a course. ``expired`` is computed when read, from the clock."""
 
     __tablename__ = "enrollments"
@@ -24,7 +29,6 @@ class Enrollment(Record):
         Index("ix_enrollments_course_id", "course_id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(Id, ForeignKey("courses.id", ondelete="CASCADE"))
     activated_at: Mapped[datetime | None]

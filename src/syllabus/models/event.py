@@ -34,9 +34,13 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
 
+    @staticmethod
+    def public_id_of(created_at: datetime, id: int) -> str:
+        return created_at.strftime("%Y%m%d%H%M%S") + f"{id % EVENT_TAIL:09d}"
+
     @property
     def public_id(self) -> str:
-        return self.created_at.strftime("%Y%m%d%H%M%S") + f"{self.id % EVENT_TAIL:09d}"
+        return self.public_id_of(self.created_at, self.id)
 
     @property
     def topic(self) -> str:

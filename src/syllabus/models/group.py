@@ -3,22 +3,21 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import Id, Record, site_fk, table_args
+from syllabus.models.base import Id, SiteRecord, table_args
 
 
-class Group(Record):
+class Group(SiteRecord):
     __tablename__ = "groups"
     __table_args__ = table_args(
         UniqueConstraint("site_id", "name"),
         Index("ix_groups_site_id_id", "site_id", "id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     name: Mapped[str] = mapped_column(String(255))
     token: Mapped[str] = mapped_column(String(8), unique=True)
 
 
-class GroupMembership(Record):
+class GroupMembership(SiteRecord):
     """A user in a group. `GET /users?query[group_id]=` lists a group's members."""
 
     __tablename__ = "group_memberships"
@@ -27,6 +26,5 @@ class GroupMembership(Record):
         Index("ix_group_memberships_user_id", "user_id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     group_id: Mapped[int] = mapped_column(Id, ForeignKey("groups.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"))

@@ -3,14 +3,13 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import Id, Record, site_fk, table_args
+from syllabus.models.base import Id, SiteRecord, table_args
 
 
-class Instructor(Record):
+class Instructor(SiteRecord):
     __tablename__ = "instructors"
     __table_args__ = table_args(Index("ix_instructors_site_id_id", "site_id", "id"))
 
-    site_id: Mapped[int] = site_fk()
     user_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str | None] = mapped_column(String(255))
     first_name: Mapped[str] = mapped_column(String(255))

@@ -5,10 +5,10 @@ from decimal import Decimal
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import DecimalText, Id, Record, site_fk, table_args
+from syllabus.models.base import DecimalText, Id, SiteRecord, table_args
 
 
-class Product(Record):
+class Product(SiteRecord):
     """What a site sells. A course (or, later, a bundle) is its productable, one to one."""
 
     __tablename__ = "products"
@@ -17,7 +17,6 @@ class Product(Record):
         Index("ix_products_productable", "productable_type", "productable_id"),
     )
 
-    site_id: Mapped[int] = site_fk()
     productable_type: Mapped[str] = mapped_column(String(32))  # "Course" | "Bundle"
     productable_id: Mapped[int | None] = mapped_column(Id)
     name: Mapped[str] = mapped_column(String(255))

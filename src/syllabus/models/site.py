@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Float, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import Record, site_fk, table_args
+from syllabus.models.base import Record, SiteRecord, table_args
 
 
 class Site(Record):
@@ -21,13 +21,12 @@ class Site(Record):
     clock_offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
 
-class Credential(Record):
+class Credential(SiteRecord):
     """An API key or a bearer access token. Only a SHA-256 of the secret is stored."""
 
     __tablename__ = "credentials"
     __table_args__ = table_args(Index("ix_credentials_site_id_kind", "site_id", "kind"))
 
-    site_id: Mapped[int] = site_fk()
     kind: Mapped[str] = mapped_column(String(20))  # "api_key" | "access_token"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The last four characters, so a person can tell keys apart in `syllabus keys list`.

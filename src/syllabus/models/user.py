@@ -1,14 +1,30 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from syllabus.models.base import DecimalText, Record, site_fk, table_args
+from syllabus.models.base import DecimalText, SiteRecord, table_args
 from syllabus.models.custom_profile_field import CustomProfileField
 
 ROLES = ("affiliate", "course_admin", "group_analyst", "site_admin")
+
+
+# The user rules every writer applies (the API, `syllabus load`, `syllabus seed`, test factories).
+
+
+def email_key(email: str) -> str:
+    """What makes an email unique on a site: Thinkific compares emails case-insensitively."""
+    return email.strip().lower()
+
+
+def encode_roles(roles: Iterable[str]) -> str:
+    """Roles as ``,affiliate,site_admin,`` (in ``ROLES`` order), so ``query[role]`` is one LIKE."""
+    chosen = set(roles)
+    ordered = [role for role in ROLES if role in chosen]
+    return f",{','.join(ordered)}," if ordered else ""
 
 
 def roles_of(roles_text: str) -> list[str]:
@@ -19,7 +35,7 @@ def full_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()
 
 
-class User(Record):
+class User(SiteRecord):
     __tablename__ = "users"
     __table_args__ = table_args(
         # Email is unique per site, case-insensitively: email_key is the lower-cased email.
@@ -29,7 +45,6 @@ class User(Record):
         Index("ix_users_site_id_external_source", "site_id", "external_source"),
     )
 
-    site_id: Mapped[int] = site_fk()
     email: Mapped[str] = mapped_column(String(255))
     email_key: Mapped[str] = mapped_column(String(255))
     first_name: Mapped[str] = mapped_column(String(255))
@@ -61,9 +76,12 @@ class User(Record):
         return roles_of(self.roles_text)
 
     @roles.setter
-    def roles(self, roles: list[str]) -> None:
-        ordered = [role for role in ROLES if role in set(roles)]
-        self.roles_text = f",{','.join(ordered)}," if ordered else ""
+    def roles(self, roles: Iterable[str]) -> None:
+        self.roles_text = encode_roles(roles)
+
+    def set_email(self, email: str) -> None:
+        self.email = email.strip()
+        self.email_key = email_key(email)
 
     @property
     def full_name(self) -> str:

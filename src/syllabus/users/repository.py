@@ -1,66 +1,46 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Row, bindparam, select
+from sqlalchemy import bindparam, delete, select
 
-from syllabus.kit.filters import Criteria, Filters, NoMatch
-from syllabus.kit.repository import Repository, site_ids_in
+from syllabus.kit.repository import Repository
+from syllabus.kit.wire import Children, Wire, parents_in
 from syllabus.models import (
-    ROLES,
     Course,
     CustomProfileField,
     CustomProfileFieldDefinition,
-    GroupMembership,
     User,
     course_admins,
 )
-from syllabus.pagination import PageParams
+from syllabus.models.base import stamp
+from syllabus.users.schemas import (
+    AuthenticationRead,
+    CustomProfileFieldInput,
+    CustomProfileFieldRead,
+    UserRead,
+)
 
-_ADMINISTERED_COURSE_IDS = (
+CUSTOM_PROFILE_FIELD = Wire(
+    CustomProfileFieldRead, CustomProfileField, joins=(CustomProfileField.definition,)
+)
+# course_admins has no site_id: scope through the course.
+_ADMINISTERED_COURSE_IDS = Children(
     select(course_admins.c.user_id, course_admins.c.course_id)
     .join(Course, Course.id == course_admins.c.course_id)
-    .where(Course.site_id == bindparam("site_id"), site_ids_in(course_admins.c.user_id))
+    .where(Course.site_id == bindparam("site_id"), parents_in(course_admins.c.user_id))
     .order_by(course_admins.c.user_id, course_admins.c.course_id)
 )
+_CHILDREN = {
+    "administered_course_ids": _ADMINISTERED_COURSE_IDS,
+    "custom_profile_fields": Children.of(CUSTOM_PROFILE_FIELD, CustomProfileField.user_id),
+}
+USER = Wire(UserRead, User, children=_CHILDREN)
+# user.signup and user.updated: the user with alphabetical keys (FIDELITY §7.2).
+USER_PAYLOAD = Wire(UserRead, User, children=_CHILDREN, sort_keys=True)
+AUTHENTICATION = Wire(AuthenticationRead, User)
 
-_PROFILE_FIELDS = (
-    select(
-        CustomProfileField.user_id,
-        CustomProfileField.id,
-        CustomProfileField.value,
-        CustomProfileFieldDefinition.label,
-        CustomProfileField.custom_profile_field_definition_id,
-    )
-    .join(CustomProfileField.definition)
-    .where(
-        CustomProfileField.site_id == bindparam("site_id"), site_ids_in(CustomProfileField.user_id)
-    )
-    .order_by(CustomProfileField.user_id, CustomProfileField.id)
-)
-CustomProfileFieldRow = Row[int, int, str | None, str, int]
-
-# What a response needs from the users table, as plain rows (reads build no ORM objects).
-_ROWS = select(
-    User.id,
-    User.created_at,
-    User.first_name,
-    User.last_name,
-    User.company,
-    User.email,
-    User.roles_text,
-    User.avatar_url,
-    User.bio,
-    User.headline,
-    User.affiliate_code,
-    User.external_source,
-    User.affiliate_commission,
-    User.affiliate_commission_type,
-    User.affiliate_payout_email,
-)
-_ROW_BY_ID = _ROWS.where(User.site_id == bindparam("site_id"), User.id == bindparam("id"))
-UserRow = Row[*tuple[Any, ...]]
 _ID_BY_EMAIL = select(User.id).where(
     User.site_id == bindparam("site_id"), User.email_key == bindparam("email_key")
 )
@@ -74,108 +54,51 @@ _DEFINITIONS = select(
     CustomProfileFieldDefinition.label,
     CustomProfileFieldDefinition.required,
 ).where(CustomProfileFieldDefinition.site_id == bindparam("site_id"))
-DefinitionRow = Row[int, str, bool]
+
+
+class Definition(NamedTuple):
+    id: int
+    label: str
+    required: bool
 
 
 class UserRepository(Repository[User]):
     model = User
+    wire = USER
 
-    def read_row(self, id: int) -> UserRow | None:
-        return self.row(_ROW_BY_ID, id)
-
-    def read_page(self, criteria: Criteria, params: PageParams) -> tuple[Sequence[UserRow], int]:
-        return self.page_rows(_ROWS, criteria, params)
-
-    def id_by_email(self, email: str) -> int | None:
-        params = {"site_id": self.site_id, "email_key": email.strip().lower()}
-        return self.session.connection().execute(_ID_BY_EMAIL, params).scalar()
-
-    def id_by_external_id(self, provider: str, external_id: str) -> int | None:
-        params = {"site_id": self.site_id, "provider": provider, "external_id": external_id}
-        return self.session.connection().execute(_ID_BY_EXTERNAL_ID, params).scalar()
-
-    def by_external_id(self, provider: str, external_id: str) -> User | None:
-        id = self.id_by_external_id(provider, external_id)
-        return None if id is None else self.get(id)
-
-    def criteria(self, filters: Filters) -> Criteria:
-        criteria = Criteria()
-        if "email" in filters:
-            criteria.add_equal("email_key", User.email_key, filters["email"].strip().lower())
-        if "role" in filters:
-            role = filters["role"].strip()
-            if role in ROLES:
-                roles_text: Any = bindparam("roles_text")
-                criteria.add(
-                    "role", lambda: User.roles_text.contains(roles_text), roles_text=f",{role},"
-                )
-            else:
-                criteria.add_no_match("role")
-        if "external_source" in filters:
-            criteria.add_equal("external_source", User.external_source, filters["external_source"])
-        label = filters.get("custom_profile_field_label")
-        value = filters.get("custom_profile_field_value")
-        if label is not None or value is not None:
-
-            def with_field() -> ColumnElement[bool]:
-                fields = select(CustomProfileField.user_id).where(
-                    CustomProfileField.site_id == bindparam("site_id")
-                )
-                if label is not None:
-                    fields = fields.join(CustomProfileField.definition).where(
-                        CustomProfileFieldDefinition.label == bindparam("field_label")
-                    )
-                if value is not None:
-                    fields = fields.where(CustomProfileField.value == bindparam("field_value"))
-                return User.id.in_(fields)
-
-            criteria.add(
-                f"field:{label is not None}:{value is not None}",
-                with_field,
-                field_label=label,
-                field_value=value,
-            )
-        if "group_id" in filters:
-            group_id = filters["group_id"]
-            if isinstance(group_id, NoMatch):
-                criteria.add_no_match("group_id")
-            else:
-                criteria.add(
-                    "group_id",
-                    lambda: User.id.in_(
-                        select(GroupMembership.user_id).where(
-                            GroupMembership.site_id == bindparam("site_id"),
-                            GroupMembership.group_id == bindparam("group_id"),
-                        )
-                    ),
-                    group_id=group_id,
-                )
-        return criteria
-
-    def administered_course_ids(self, users: Iterable[UserRow]) -> dict[int, list[int]]:
-        """Course ids each course admin administers, in one query for a whole page."""
-        admins = [user.id for user in users if ",course_admin," in user.roles_text]
-        return self.grouped(_ADMINISTERED_COURSE_IDS, admins)
-
-    def profile_fields(self, user_ids: Iterable[int]) -> dict[int, list[CustomProfileFieldRow]]:
-        """Each user's custom profile field values with their labels, in one query."""
-        wanted = list(user_ids)
-        found: dict[int, list[CustomProfileFieldRow]] = {}
-        if not wanted:
-            return found
-        rows = self.session.connection().execute(
-            _PROFILE_FIELDS, {"site_id": self.site_id, "ids": wanted}
-        )
-        for row in rows:
-            found.setdefault(row.user_id, []).append(row)
+    def id_by_email(self, email_key: str) -> int | None:
+        found: int | None = self.value(_ID_BY_EMAIL, email_key=email_key)
         return found
 
-    def definitions(self) -> dict[int, DefinitionRow]:
+    def id_by_external_id(self, provider: str, external_id: str) -> int | None:
+        found: int | None = self.value(
+            _ID_BY_EXTERNAL_ID, provider=provider, external_id=external_id
+        )
+        return found
+
+    def definitions(self) -> dict[int, Definition]:
         """The site's custom profile field definitions by id."""
         rows = self.session.connection().execute(_DEFINITIONS, {"site_id": self.site_id})
-        return {row.id: row for row in rows}
+        return {row.id: Definition(*row) for row in rows}
 
-    def update(self, user: User, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            setattr(user, key, value)
-        self.touch(user)
+    def set_profile_fields(self, user: User, fields: Iterable[CustomProfileFieldInput]) -> None:
+        """Give ``user`` these custom profile field values, replacing theirs for each definition."""
+        given = list(fields)
+        if not given:
+            return
+        ids = [field.custom_profile_field_definition_id for field in given]
+        self.session.execute(
+            delete(CustomProfileField).where(
+                CustomProfileField.user_id == user.id,
+                CustomProfileField.custom_profile_field_definition_id.in_(ids),
+            )
+        )
+        for field in given:
+            row = CustomProfileField(
+                user_id=user.id,
+                custom_profile_field_definition_id=field.custom_profile_field_definition_id,
+                value=field.value,
+            )
+            stamp(row, self.site_id, self.scope.now)
+            self.session.add(row)
+        self.session.flush()

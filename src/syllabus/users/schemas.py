@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -15,6 +15,9 @@ from syllabus.kit.schemas import (
     Timestamp,
 )
 from syllabus.kit.validation import Email, Required
+from syllabus.kit.wire import From
+from syllabus.models import CustomProfileFieldDefinition, User
+from syllabus.models import user as rules
 
 Role = Literal["affiliate", "course_admin", "group_analyst", "site_admin"]
 Provider = Literal["SSO", "OPENID_CONNECT"]
@@ -25,19 +28,22 @@ Commission = Annotated[Decimal, Field(ge=0, le=100, max_digits=12)]
 class CustomProfileFieldRead(ResponseSchema):
     id: int
     value: str | None
-    label: str
+    label: Annotated[str, From(CustomProfileFieldDefinition.label)]
     custom_profile_field_definition_id: int
 
 
 class UserRead(ResponseSchema):
+    """The user; its webhook payload (``user.signup``, ``user.updated``) is the same object with
+    alphabetical keys (FIDELITY §7.2)."""
+
     id: int
     created_at: Timestamp
     first_name: str
     last_name: str
-    full_name: str
+    full_name: Annotated[str, From(rules.full_name, User.first_name, User.last_name)]
     company: str | None
     email: str
-    roles: list[Role]
+    roles: Annotated[list[Role], From(rules.roles_of, User.roles_text)]
     avatar_url: str | None
     bio: str | None
     headline: str | None
@@ -53,6 +59,14 @@ class UserRead(ResponseSchema):
 class AuthenticationRead(ResponseSchema):
     provider: Provider
     external_id: str
+
+
+class UserKey(NamedTuple):
+    """How a path names a user: by id, or by external id with ``?provider=`` (FIDELITY §8)."""
+
+    id: int | None = None
+    provider: Provider | None = None
+    external_id: str | None = None
 
 
 class CustomProfileFieldInput(RequestSchema):

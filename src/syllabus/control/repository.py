@@ -1,0 +1,29 @@
+"""The control plane's reads: sites (not scoped to one site) and a site's events, as wire bodies."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from syllabus.control.schemas import ClockRead, EventRead, SiteRead
+from syllabus.kit.filters import Criteria
+from syllabus.kit.wire import JSONObject, Wire
+from syllabus.models import Event, Site
+from syllabus.pagination import PageParams
+
+SITE = Wire(SiteRead, Site, tenant=False)
+CLOCK = Wire(ClockRead, Site, tenant=False)
+EVENT = Wire(EventRead, Event)
+
+
+def read(session: Session, wire: Wire, site: Site) -> JSONObject:
+    body = wire.read(session.connection(), {"id": site.id}, None)
+    assert body is not None  # the caller holds the row
+    return body
+
+
+def sites(session: Session, params: PageParams) -> JSONObject:
+    return SITE.page(session.connection(), Criteria(), params, {}, None)
+
+
+def events(session: Session, site: Site, params: PageParams) -> JSONObject:
+    return EVENT.page(session.connection(), Criteria(), params, {"site_id": site.id}, None)
