@@ -26,6 +26,7 @@ from syllabus.models import (
     User,
     course_admins,
 )
+from syllabus.models.base import stamp
 from tests.support import SiteClient
 
 _sequence = itertools.count(1)
@@ -34,11 +35,7 @@ FIXED = datetime(2024, 2, 22, 20, 32, 52, 726000, tzinfo=UTC)
 
 def _save(site: SiteClient, row: Any) -> int:
     def work(session: Any) -> int:
-        row.site_id = site.id
-        if getattr(row, "created_at", None) is None:
-            row.created_at = FIXED
-        if getattr(row, "updated_at", None) is None:
-            row.updated_at = row.created_at
+        stamp(row, site.id, FIXED)
         session.add(row)
         session.flush()
         return int(row.id)
@@ -55,8 +52,9 @@ def make_user(site: SiteClient, **overrides: Any) -> int:
         "email": f"user{n}@example.com",
         **overrides,
     }
-    values.setdefault("email_key", values["email"].lower())
+    email = values.pop("email")
     user = User(**values)
+    user.set_email(email)
     user.roles = roles
     return _save(site, user)
 

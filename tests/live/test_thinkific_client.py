@@ -9,15 +9,9 @@ is killed in its fixture's finalizer.
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,106 +25,11 @@ from fastapi.testclient import TestClient
 
 from syllabus.db import Database
 from tests.factories import make_course
+from tests.servers import Server, start_server
 from tests.support import PREFIX, SiteClient, new_site
 from tests.users.helpers import user_body
 
 pytestmark = pytest.mark.live
-
-SYLLABUS = Path(sys.executable).with_name("syllabus")
-HOST = "127.0.0.1"
-STARTUP_SECONDS = 60.0
-STOP_SECONDS = 15.0
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def kill(self) -> None:
-        """SIGKILL, like ``kill -9``: no shutdown hooks, no chance to flush anything."""
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"server {self.process.pid} survived SIGKILL for {STOP_SECONDS}s")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(database_url: str, log: Path) -> Server:
-    """``syllabus serve`` on a free port, once it has bound that port and answers /healthz."""
-    for _attempt in range(3):
-        server = _spawn(database_url, log, free_port())
-        try:
-            if wait_until_serving(server):
-                return server
-        except BaseException:
-            server.kill()
-            raise
-        server.kill()  # another process took the port between probe and bind: try another
-    pytest.fail(f"the server could not bind a free port in 3 attempts:\n{server.log_tail()}")
-
-
-def _spawn(database_url: str, log: Path, port: int) -> Server:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SYLLABUS_LOG_LEVEL": "info"}
-    env.pop("SYLLABUS_DATABASE_URL", None)
-    with log.open("ab") as output:
-        output.write(f"--- port {port}\n".encode())
-        process = subprocess.Popen(
-            [
-                str(SYLLABUS),
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--database-url",
-                database_url,
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-    return Server(process, port, log)
-
-
-def wait_until_serving(server: Server) -> bool:
-    """True once uvicorn says it listens on our port and /healthz answers 200; False if the port
-    was taken. The log line proves the answer comes from our process, not a squatter."""
-    listening = f"Uvicorn running on {server.url}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            if "address already in use" in server.log_tail().lower():
-                return False
-            pytest.fail(
-                f"the server exited with {server.process.returncode} before answering "
-                f"/healthz:\n{server.log_tail()}"
-            )
-        if listening in server.log_tail(lines=200):
-            try:
-                if httpx.get(f"{server.url}/healthz", timeout=2.0).status_code == 200:
-                    return True
-            except httpx.TransportError:
-                pass
-        time.sleep(0.1)
-    pytest.fail(f"/healthz did not answer 200 within {STARTUP_SECONDS}s:\n{server.log_tail()}")
 
 
 @pytest.fixture

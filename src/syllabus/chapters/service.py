@@ -3,7 +3,7 @@ from __future__ import annotations
 from syllabus.chapters.repository import ChapterRepository
 from syllabus.contents.repository import ContentRepository
 from syllabus.context import Scope
-from syllabus.errors import RecordNotFound, found
+from syllabus.errors import found
 from syllabus.kit.wire import JSONObject
 from syllabus.pagination import PageParams
 
@@ -18,6 +18,5 @@ class ChapterService:
 
     def contents_of(self, id: int, params: PageParams) -> JSONObject:
         """The chapter's contents; a missing chapter is a 404, not an empty page."""
-        if not self.chapters.exists(id):
-            raise RecordNotFound()
+        self.chapters.require(id)
         return self.contents.of_chapter(id, params)

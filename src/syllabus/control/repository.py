@@ -16,6 +16,8 @@ EVENT = Wire(EventRead, Event)
 
 
 def read(session: Session, wire: Wire, site: Site) -> JSONObject:
+    """``site``'s body, with the unit of work's changes to it so far."""
+    session.flush()
     body = wire.read(session.connection(), {"id": site.id}, None)
     assert body is not None  # the caller holds the row
     return body

@@ -41,7 +41,6 @@ def create_site(session: Session, data: SiteCreate) -> JSONObject:
     except sites.SiteError as error:
         field = "api_key" if "key" in str(error) else "subdomain"
         raise Unprocessable({field: [str(error)]}) from error
-    session.flush()
     return {**repository.read(session, SITE, issued.site), "api_key": issued.secret}
 
 
@@ -91,7 +90,6 @@ def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> JSONObject
         site.clock_offset_seconds += data.advance_seconds
     # The offset travels with cached credentials (auth.py): make this process see it at once.
     forget_credentials()
-    session.flush()
     return repository.read(session, CLOCK, site)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from syllabus.chapters.repository import ChapterRepository
 from syllabus.context import Scope
 from syllabus.courses.repository import CourseRepository
-from syllabus.errors import RecordNotFound, found
+from syllabus.errors import found
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
 from syllabus.pagination import PageParams
@@ -22,6 +22,5 @@ class CourseService:
 
     def chapters_of(self, id: int, params: PageParams) -> JSONObject:
         """The course's chapters; a missing course is a 404, not an empty page."""
-        if not self.courses.exists(id):
-            raise RecordNotFound()
+        self.courses.require(id)
         return self.chapters.of_course(id, params)

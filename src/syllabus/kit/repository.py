@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from sqlalchemy import Executable, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from syllabus.errors import ApiError
+from syllabus.errors import ApiError, RecordNotFound
 from syllabus.kit.filters import Criteria
 from syllabus.kit.schemas import INT64_MAX
 from syllabus.kit.wire import JSONObject, Wire
@@ -73,8 +73,13 @@ class Repository(Generic[M]):
     # -- writes: ORM rows ----------------------------------------------------------------------
 
     def exists(self, id: int) -> bool:
-        """Whether row ``id`` is the site's: a child list's parent must exist to answer 200."""
+        """Whether row ``id`` is the site's."""
         return fits(id) and self.value(self._statements()[1], id=id) is not None
+
+    def require(self, id: int) -> None:
+        """A 404 unless row ``id`` is the site's: a child list's parent must exist to answer."""
+        if not self.exists(id):
+            raise RecordNotFound()
 
     @classmethod
     def _statements(cls) -> tuple[Select[Any], Select[Any]]:

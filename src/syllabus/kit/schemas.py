@@ -46,6 +46,7 @@ DecimalString = Annotated[Decimal | float, PlainSerializer(format_decimal, retur
 DbInt = Annotated[int, Field(ge=-INT64_MAX, le=INT64_MAX)]
 Text = Annotated[str, Field(max_length=255)]
 LongText = Annotated[str, Field(max_length=65_535)]
+Url = Annotated[str, Field(max_length=2048)]
 
 
 def path_id(text: str) -> int | None:

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from syllabus.context import Scope
     from syllabus.kit.filters import Criteria
 
-JSONObject: TypeAlias = dict[str, Any]
+JSONObject: TypeAlias = dict[str, object]
 # What a renderer reads: a result row, or any tuple in the wire's column order.
 RowLike: TypeAlias = Sequence[Any]
 Grouped: TypeAlias = dict[int, list[Any]]
@@ -159,8 +159,9 @@ class Wire:
     ``model`` is the table the body is about: its ``id`` identifies a row, its ``site_id`` scopes
     it (``tenant=False`` for the sites table itself), and a field with no ``From`` is its column
     of the same name. ``joins`` are relationships (``Enrollment.user``) or ``(table, onclause)``
-    pairs; ``children`` fills list fields (``Children``); ``order_by`` is the resource's natural
-    order before its id (chapters by position). ``sort_keys`` renders the keys alphabetically, as
+    pairs; ``children`` fills list fields (``Children``); ``where`` limits the rows the body
+    exists for (a user's external identity only if they have one); ``order_by`` is the
+    resource's natural order before its id (chapters by position). ``sort_keys`` renders the keys alphabetically, as
     Thinkific's webhook payloads are.
     """
 
@@ -171,6 +172,7 @@ class Wire:
         *,
         joins: Sequence[Any] = (),
         children: Mapping[str, Children] | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
         order_by: Sequence[Any] = (),
         sort_keys: bool = False,
         tenant: bool = True,
@@ -178,6 +180,7 @@ class Wire:
         self.schema = schema
         self.model = model
         self.order_by = tuple(order_by)
+        self.sort_keys = sort_keys
         self.tenant = tenant
         self.fields = self._fields(schema, model, dict(children or {}), sort_keys)
         columns: list[Any] = [model.id]
@@ -190,7 +193,7 @@ class Wire:
         statement = select(*columns).select_from(model)
         for join in joins:
             statement = statement.join(*join) if isinstance(join, tuple) else statement.join(join)
-        self.select: Select[Any] = statement
+        self.select: Select[Any] = statement.where(*where)
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
             self.by_id = self.by_id.where(model.site_id == bindparam("site_id"))

@@ -14,6 +14,7 @@ writes.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from syllabus.clock import clock
 from syllabus.models import (
-    ROLES,
     Chapter,
     Content,
     Course,
@@ -42,6 +42,8 @@ from syllabus.models import (
     User,
     course_admins,
 )
+from syllabus.models.base import stamped
+from syllabus.models.user import email_key, encode_roles
 from syllabus.seed import names
 
 BATCH = 5_000
@@ -264,6 +266,21 @@ def _chunks(
         yield rows[start : start + size]
 
 
+def _oldest_first(created_ms_ago: list[int]) -> list[int]:
+    """Indexes of ``created_ms_ago`` from the oldest, stable for ties, as ``sorted`` would give.
+
+    Sorted a batch at a time and merged: one C-level sort of a million keys holds the GIL for a
+    long moment, and a seed over HTTP runs beside the event loop (``Database.run(inline=False)``).
+    """
+
+    def age(index: int) -> int:
+        return -created_ms_ago[index]
+
+    indexes = range(len(created_ms_ago))
+    batches = [sorted(indexes[start : start + BATCH], key=age) for start in indexes[::BATCH]]
+    return list(heapq.merge(*batches, key=age))
+
+
 class _Seeder:
     def __init__(
         self,
@@ -282,6 +299,10 @@ class _Seeder:
         self.progress = progress
         self.total = total
         self.done = 0
+
+    def row(self, created_at: datetime, **values: Any) -> dict[str, Any]:
+        """A new row's values for a Core insert, stamped with the site and ``created_at``."""
+        return stamped(self.site.id, created_at, **values)
 
     def at(self, ms_ago: int) -> datetime:
         return self.now - timedelta(milliseconds=ms_ago)
@@ -367,14 +388,12 @@ class _Seeder:
         missing = [(label, required) for label, required in PROFILE_FIELDS if label not in existing]
         created_at = self.at(int(WINDOW.total_seconds() * 1000) + 31 * DAY_MS)
         rows = [
-            {
-                "site_id": self.site.id,
-                "label": label,
-                "field_type": "text",
-                "required": required,
-                "created_at": created_at,
-                "updated_at": created_at,
-            }
+            self.row(
+                created_at,
+                label=label,
+                field_type="text",
+                required=required,
+            )
             for label, required in missing
         ]
         for (label, _), id in zip(
@@ -401,36 +420,29 @@ class _Seeder:
             taken.add(email)
             created_at = self.at(user.created_ms)
             affiliate = "affiliate" in user.roles
-            roles = [role for role in ROLES if role in user.roles]
             rows.append(
-                {
-                    "site_id": self.site.id,
-                    "email": email,
-                    "email_key": email,
-                    "first_name": user.first_name,
-                    "last_name": user.last_name,
-                    "company": user.company,
-                    "roles_text": f",{','.join(roles)}," if roles else "",
-                    "affiliate_code": f"{stem.split('.')[0]}{number}".upper()
-                    if affiliate
-                    else None,
-                    "affiliate_commission": user.commission,
-                    "affiliate_commission_type": "%" if affiliate else None,
-                    "affiliate_payout_email": email if affiliate else None,
-                    "created_at": created_at,
-                    "updated_at": created_at,
-                }
+                self.row(
+                    created_at,
+                    email=email,
+                    email_key=email_key(email),
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    company=user.company,
+                    roles_text=encode_roles(user.roles),
+                    affiliate_code=f"{stem.split('.')[0]}{number}".upper() if affiliate else None,
+                    affiliate_commission=user.commission,
+                    affiliate_commission_type="%" if affiliate else None,
+                    affiliate_payout_email=email if affiliate else None,
+                )
             )
         ids = self.insert_ids(User, rows, "Users")
         values = [
-            {
-                "site_id": self.site.id,
-                "user_id": user_id,
-                "custom_profile_field_definition_id": definitions[label],
-                "value": value,
-                "created_at": row["created_at"],
-                "updated_at": row["created_at"],
-            }
+            self.row(
+                row["created_at"],
+                user_id=user_id,
+                custom_profile_field_definition_id=definitions[label],
+                value=value,
+            )
             for user, user_id, row in zip(planned, ids, rows, strict=True)
             for label, value in user.profile.items()
         ]
@@ -446,17 +458,15 @@ class _Seeder:
         for first, last, title in planned:
             slug = _unique(_slugify(f"{first} {last}"), taken)
             rows.append(
-                {
-                    "site_id": self.site.id,
-                    "first_name": first,
-                    "last_name": last,
-                    "title": names.INSTRUCTOR_TITLES[title],
-                    "bio": f"{first} has taught thousands of students online.",
-                    "slug": slug,
-                    "email": f"{slug}@instructors.{EMAIL_DOMAIN}",
-                    "created_at": created_at,
-                    "updated_at": created_at,
-                }
+                self.row(
+                    created_at,
+                    first_name=first,
+                    last_name=last,
+                    title=names.INSTRUCTOR_TITLES[title],
+                    bio=f"{first} has taught thousands of students online.",
+                    slug=slug,
+                    email=f"{slug}@instructors.{EMAIL_DOMAIN}",
+                )
             )
         return self.insert_ids(Instructor, rows)
 
@@ -471,43 +481,39 @@ class _Seeder:
         )
         slugs = [_unique(_slugify(course.name), taken) for course in planned]
         product_rows = [
-            {
-                "site_id": site_id,
-                "productable_type": "Course",
-                "productable_id": None,
-                "name": course.name,
-                "slug": slug,
-                "price": course.price,
-                "position": (position or 0) + index,
-                "status": "published",
-                "private": False,
-                "hidden": False,
-                "subscription": False,
-                "has_certificate": course.has_certificate,
-                "keywords": course.name.lower().replace(" ", ", "),
-                "description": f"<p>{course.subtitle}.</p>",
-                "created_at": self.at(course.created_ms),
-                "updated_at": self.at(course.created_ms),
-            }
+            self.row(
+                self.at(course.created_ms),
+                productable_type="Course",
+                productable_id=None,
+                name=course.name,
+                slug=slug,
+                price=course.price,
+                position=(position or 0) + index,
+                status="published",
+                private=False,
+                hidden=False,
+                subscription=False,
+                has_certificate=course.has_certificate,
+                keywords=course.name.lower().replace(" ", ", "),
+                description=f"<p>{course.subtitle}.</p>",
+            )
             for index, (course, slug) in enumerate(zip(planned, slugs, strict=True))
         ]
         product_ids = self.insert_ids(Product, product_rows)
         course_rows = [
-            {
-                "site_id": site_id,
-                "name": course.name,
-                "slug": slug,
-                "subtitle": course.subtitle,
-                "product_id": product_id,
-                "description": f"<p>{course.subtitle}.</p>",
-                "course_card_text": course.subtitle,
-                "keywords": course.name.lower().replace(" ", ", "),
-                "duration": course.duration,
-                "reviews_enabled": course.reviews_enabled,
-                "instructor_id": instructor_ids[course.instructor],
-                "created_at": self.at(course.created_ms),
-                "updated_at": self.at(course.created_ms),
-            }
+            self.row(
+                self.at(course.created_ms),
+                name=course.name,
+                slug=slug,
+                subtitle=course.subtitle,
+                product_id=product_id,
+                description=f"<p>{course.subtitle}.</p>",
+                course_card_text=course.subtitle,
+                keywords=course.name.lower().replace(" ", ", "),
+                duration=course.duration,
+                reviews_enabled=course.reviews_enabled,
+                instructor_id=instructor_ids[course.instructor],
+            )
             for course, slug, product_id in zip(planned, slugs, product_ids, strict=True)
         ]
         course_ids = self.insert_ids(Course, course_rows)
@@ -524,16 +530,14 @@ class _Seeder:
         for course, course_id in zip(planned, course_ids, strict=True):
             for position, (name, _) in enumerate(course.chapters):
                 chapter_rows.append(
-                    {
-                        "site_id": site_id,
-                        "course_id": course_id,
-                        "name": name,
-                        "position": position,
-                        "description": None,
-                        "duration_in_seconds": None,
-                        "created_at": self.at(course.created_ms),
-                        "updated_at": self.at(course.created_ms),
-                    }
+                    self.row(
+                        self.at(course.created_ms),
+                        course_id=course_id,
+                        name=name,
+                        position=position,
+                        description=None,
+                        duration_in_seconds=None,
+                    )
                 )
         chapter_ids = iter(self.insert_ids(Chapter, chapter_rows))
         content_rows = []
@@ -542,17 +546,15 @@ class _Seeder:
                 chapter_id = next(chapter_ids)
                 for position, content in enumerate(contents):
                     content_rows.append(
-                        {
-                            "site_id": site_id,
-                            "chapter_id": chapter_id,
-                            "course_id": course_id,
-                            "name": content.name,
-                            "position": position,
-                            "contentable_type": content.contentable_type,
-                            "free": content.free,
-                            "created_at": self.at(course.created_ms),
-                            "updated_at": self.at(course.created_ms),
-                        }
+                        self.row(
+                            self.at(course.created_ms),
+                            chapter_id=chapter_id,
+                            course_id=course_id,
+                            name=content.name,
+                            position=position,
+                            contentable_type=content.contentable_type,
+                            free=content.free,
+                        )
                     )
         self.insert(Content, content_rows)
         self.advance("Courses", len(planned))
@@ -579,24 +581,20 @@ class _Seeder:
                 group_id = self.session.scalars(
                     insert(Group).returning(Group.id),
                     [
-                        {
-                            "site_id": self.site.id,
-                            "name": name,
-                            "token": self.group_token(name),
-                            "created_at": created_at,
-                            "updated_at": created_at,
-                        }
+                        self.row(
+                            created_at,
+                            name=name,
+                            token=self.group_token(name),
+                        )
                     ],
                 ).one()
                 created += 1
             rows.extend(
-                {
-                    "site_id": self.site.id,
-                    "group_id": group_id,
-                    "user_id": user_ids[member],
-                    "created_at": self.at(users[member].created_ms),
-                    "updated_at": self.at(users[member].created_ms),
-                }
+                self.row(
+                    self.at(users[member].created_ms),
+                    group_id=group_id,
+                    user_id=user_ids[member],
+                )
                 for member in members
             )
         self.insert(GroupMembership, rows)
@@ -629,7 +627,7 @@ class _Seeder:
             )
             for p in pairs
         ]
-        order = sorted(range(count), key=lambda index: -created[index])
+        order = _oldest_first(created)
         for start in range(0, count, BATCH):
             rows = []
             for index in order[start : start + BATCH]:
@@ -677,16 +675,15 @@ class _Seeder:
             expiry_date = self.now + timedelta(
                 milliseconds=rng.randrange(30 * DAY_MS, 365 * DAY_MS)
             )
-        return {
-            "site_id": self.site.id,
-            "user_id": user_id,
-            "course_id": course_id,
-            "activated_at": activated_at,
-            "expiry_date": expiry_date,
-            "started_at": started_at,
-            "completed_at": completed_at,
-            "percentage_completed": percentage,
-            "is_free_trial": activated_at is None,
-            "created_at": created_at,
-            "updated_at": updated_at,
-        }
+        return self.row(
+            created_at,
+            updated_at=updated_at,
+            user_id=user_id,
+            course_id=course_id,
+            activated_at=activated_at,
+            expiry_date=expiry_date,
+            started_at=started_at,
+            completed_at=completed_at,
+            percentage_completed=percentage,
+            is_free_trial=activated_at is None,
+        )

@@ -39,7 +39,9 @@ _CHILDREN = {
 USER = Wire(UserRead, User, children=_CHILDREN)
 # user.signup and user.updated: the user with alphabetical keys (FIDELITY §7.2).
 USER_PAYLOAD = Wire(UserRead, User, children=_CHILDREN, sort_keys=True)
-AUTHENTICATION = Wire(AuthenticationRead, User)
+AUTHENTICATION = Wire(
+    AuthenticationRead, User, where=(User.provider.is_not(None), User.external_id.is_not(None))
+)
 
 _ID_BY_EMAIL = select(User.id).where(
     User.site_id == bindparam("site_id"), User.email_key == bindparam("email_key")

@@ -13,6 +13,7 @@ from syllabus.kit.schemas import (
     ResponseSchema,
     Text,
     Timestamp,
+    Url,
 )
 from syllabus.kit.validation import Email, Required
 from syllabus.kit.wire import From
@@ -23,6 +24,7 @@ Role = Literal["affiliate", "course_admin", "group_analyst", "site_admin"]
 Provider = Literal["SSO", "OPENID_CONNECT"]
 Password = Annotated[str, Field(min_length=6, max_length=128)]
 Commission = Annotated[Decimal, Field(ge=0, le=100, max_digits=12)]
+CommissionType = Literal["%", "$"]
 
 
 class CustomProfileFieldRead(ResponseSchema):
@@ -84,7 +86,7 @@ class UserFields(RequestSchema):
     headline: Text | None = None
     affiliate_code: Text | None = None
     affiliate_commission: Commission | None = None
-    affiliate_commission_type: Literal["%", "$"] | None = None
+    affiliate_commission_type: CommissionType | None = None
     affiliate_payout_email: Text | None = None
     custom_profile_fields: list[CustomProfileFieldInput] | None = None
     skip_custom_fields_validation: bool = False
@@ -97,7 +99,7 @@ class UserCreate(UserFields):
     send_welcome_email: bool = False
     external_id: Text | None = None
     provider: Provider | None = None
-    avatar_url: Annotated[str, Field(max_length=2048)] | None = None
+    avatar_url: Url | None = None
     external_source: Text | None = None
 
 
@@ -107,5 +109,5 @@ class UserUpdate(UserFields):
     first_name: Required | None = None
     last_name: Required | None = None
     email: Email | None = None
-    avatar_url: Annotated[str, Field(max_length=2048)] | None = None
+    avatar_url: Url | None = None
     external_source: Text | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from syllabus.context import Scope
 from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.events.recorder import record
+from syllabus.events.topics import Topic
 from syllabus.kit.filters import Filters
 from syllabus.kit.passwords import hash_password
 from syllabus.kit.wire import JSONObject
@@ -49,7 +50,7 @@ class UserService:
     def authentication(self, id: int, provider: str) -> JSONObject:
         """The external identity a user signs in with through ``provider``."""
         body = found(self.users.read(id, AUTHENTICATION))
-        if body["provider"] != provider or body["external_id"] is None:
+        if body["provider"] != provider:
             raise RecordNotFound()
         return body
 
@@ -71,12 +72,8 @@ class UserService:
             user.provider = provider
         user.set_email(data.email)
         user.roles = data.roles or []
-        if data.password:
-            user.password_hash = hash_password(data.password)
         self.users.add(user)
-        self.users.flush(on_conflict=Unprocessable.field("email", TAKEN))
-        self.users.set_profile_fields(user, data.custom_profile_fields or [])
-        record(self.scope, "user.signup", found(self.users.read(user.id, USER_PAYLOAD)))
+        self._write(user, data, "user.signup")
         return found(self.users.read(user.id))
 
     def update(self, key: UserKey, data: UserUpdate) -> None:
@@ -102,12 +99,8 @@ class UserService:
             user.set_email(email)
         if "roles" in changes:
             user.roles = data.roles or []
-        if data.password:
-            user.password_hash = hash_password(data.password)
         self.users.touch(user)
-        self.users.flush(on_conflict=Unprocessable.field("email", TAKEN))
-        self.users.set_profile_fields(user, data.custom_profile_fields or [])
-        record(self.scope, "user.updated", found(self.users.read(user.id, USER_PAYLOAD)))
+        self._write(user, data, "user.updated")
 
     def delete(self, key: UserKey) -> None:
         """Delete a user with their enrollments and group memberships (FIDELITY §10 #19)."""
@@ -116,6 +109,15 @@ class UserService:
         self.users.delete(user)
         self.users.flush()
         record(self.scope, "user.deleted", payload)
+
+    def _write(self, user: User, data: UserCreate | UserUpdate, topic: Topic) -> None:
+        """Write ``user`` with what a create and an update share, and record ``topic``."""
+        if data.password:
+            user.password_hash = hash_password(data.password)
+        # The same 422 as the check above, when a concurrent request took the email first.
+        self.users.flush(on_conflict=Unprocessable.field("email", TAKEN))
+        self.users.set_profile_fields(user, data.custom_profile_fields or [])
+        record(self.scope, topic, found(self.users.read(user.id, USER_PAYLOAD)))
 
     def _check_custom_fields(
         self, data: UserCreate | UserUpdate, *, creating: bool, errors: Errors

@@ -1,0 +1,64 @@
+"""Each wire renders exactly its response schema: the same keys, in the same order, and values
+that the schema reads back to the same JSON (so the encodings are the schema's own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import bindparam
+
+from syllabus.auth import SiteRef
+from syllabus.config import Settings
+from syllabus.context import Scope
+from syllabus.db import Database
+from syllabus.kit.wire import Wire
+from syllabus.models import Site
+from syllabus.seed.generator import seed_site
+from tests.registry import wires
+from tests.support import SiteClient
+
+WIRES = wires()
+
+
+def test_the_registry_finds_the_wires() -> None:
+    assert {"syllabus.users.repository.USER", "syllabus.enrollments.repository.ENROLLMENT"} <= set(
+        WIRES
+    )
+
+
+@pytest.fixture
+def seeded(site: SiteClient) -> Site:
+    """A site with every kind of row: the seeder's, and a user created through the API with an
+    external identity (which records an event)."""
+    with site.database.transaction() as session:
+        owner = session.get_one(Site, site.id)
+        seed_site(session, owner, users=30, courses=3, enrollments=40, seed=7)
+    user = {"first_name": "E", "last_name": "V", "email": "e@v.co", "external_id": "ev-1"}
+    assert site.post("/users", json=user).status_code == 201
+    return site.db(lambda session: session.get_one(Site, site.id))
+
+
+def _rows(database: Database, wire: Wire, site: Site) -> list[dict[str, Any]]:
+    scope_of = wire.model.site_id if wire.tenant else wire.model.id
+    statement = wire.select.where(scope_of == bindparam("site")).order_by(wire.model.id).limit(5)
+    with database.transaction(write=False) as session:
+        ref = SiteRef(site.id, site.subdomain, site.global_id, 0.0)
+        scope = Scope(session, ref, site.created_at, Settings())
+        connection = session.connection()
+        rows = connection.execute(statement, {"site": site.id}).all()
+        children = wire.rows(connection, rows, {"site_id": site.id})
+        return [wire.render(row, scope, children) for row in rows]
+
+
+@pytest.mark.parametrize("name", sorted(WIRES))
+def test_a_wire_renders_its_schema(name: str, database: Database, seeded: Site) -> None:
+    wire = WIRES[name]
+    bodies = _rows(database, wire, seeded)
+    assert bodies, f"{name}: no rows to render"
+    expected = list(wire.schema.model_fields)
+    if wire.sort_keys:  # a webhook payload: alphabetical keys
+        expected.sort()
+    for body in bodies:
+        assert list(body) == expected
+        assert wire.schema.model_validate(body).model_dump(mode="json") == body
