@@ -2,7 +2,7 @@
 
 The resources are found, not listed: every package of ``syllabus`` with a ``router`` module
 (``syllabus/enrollments/router.py``) is one, except the control plane. Authentication is the
-router's first dependency, so it runs before anything a route declares (auth.py).
+router's first dependency (``get_api``), so it runs before anything a route declares (auth.py).
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 import syllabus
-from syllabus.auth import authenticated
+from syllabus.context import get_api
 
 ADMIN_PREFIX = "/api/public/v1"
 # Packages with a router that is not part of the Admin API.
 NOT_ADMIN = frozenset({"control"})
+# Routes are matched one after another, so the busiest resources go first (matching POST /users
+# behind every other resource cost a fifth of the request). Any other resource follows, found.
+BUSIEST = ("users", "enrollments", "courses")
 
 
 # Thinkific's error bodies, so that our OpenAPI rejects anything else (FastAPI's {"detail": ...}).
@@ -64,10 +67,15 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _busiest_first(name: str) -> tuple[int, str]:
+    return (BUSIEST.index(name) if name in BUSIEST else len(BUSIEST), name)
+
+
 def resource_routers() -> list[APIRouter]:
-    """Each resource package's ``router``, in package-name order."""
+    """Each resource package's ``router``: the busiest first, then by package name."""
     routers = []
-    for package in sorted(pkgutil.iter_modules(syllabus.__path__), key=lambda m: m.name):
+    packages = pkgutil.iter_modules(syllabus.__path__)
+    for package in sorted(packages, key=lambda module: _busiest_first(module.name)):
         if not package.ispkg or package.name in NOT_ADMIN:
             continue
         try:
@@ -81,7 +89,7 @@ def resource_routers() -> list[APIRouter]:
 
 
 admin_router = APIRouter(
-    prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES, dependencies=[Depends(authenticated)]
+    prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES, dependencies=[Depends(get_api)]
 )
 for resource_router in resource_routers():
     admin_router.include_router(resource_router)

@@ -14,9 +14,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
@@ -152,12 +152,9 @@ async def authenticate(database: Database, credentials: Credentials | None) -> S
 
 
 async def authenticated(request: Request) -> SiteRef:
-    """The Admin API's first dependency, as Rails' ``before_action``: on a known route, bad
+    """The caller's site, checked first, as Rails' ``before_action``: on a known route, bad
     credentials are a 401 before any 400, 404 or 422 that the path, query or body would cause.
     A body the body layer could not read (kit/body.py) is reported only after this check."""
     site = await authenticate(request.app.state.database, credentials_from(request.headers))
     raise_deferred(request.scope)
     return site
-
-
-SiteDep = Annotated[SiteRef, Depends(authenticated)]

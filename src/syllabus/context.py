@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.auth import SiteDep, SiteRef
+from syllabus.auth import SiteRef, authenticated
 from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.db import Database
@@ -62,9 +62,11 @@ class Api:
         return json_response(result, status_code=self.status_code)
 
 
-async def get_api(request: Request, site: SiteDep) -> Api:
+async def get_api(request: Request) -> Api:
+    """The Admin API's first dependency (its router declares it): authentication, then the
+    context. FastAPI caches it per request, so a handler's ``ApiDep`` is this same object."""
     # `async def`, so FastAPI builds it inline rather than in the threadpool.
-    return Api(request, site)
+    return Api(request, await authenticated(request))
 
 
 ApiDep = Annotated[Api, Depends(get_api)]

@@ -191,5 +191,24 @@ class TestEvents:
             ("user", "updated"),
         ]
         assert body["items"][0]["payload"] == created
+        # The webhook payload convention: the user object, keys in alphabetical order.
+        assert list(body["items"][0]["payload"]) == sorted(created)
         assert all(len(e["id"]) == 23 and e["id"].isdigit() for e in body["items"])
+        assert [e["internal"] for e in body["items"]] == [False, False]
         assert body["meta"]["pagination"]["total_items"] == 2
+
+    def test_a_write_with_no_thinkific_topic_records_an_internal_event(
+        self, site: SiteClient
+    ) -> None:
+        created = site.post(
+            "/users", json={"first_name": "A", "last_name": "B", "email": "gone@example.com"}
+        ).json()
+        assert site.delete(f"/users/{created['id']}").status_code == 204
+        body = site.http.get(f"/_syllabus/sites/{site.subdomain}/events", headers=ADMIN).json()
+        deleted = body["items"][-1]
+        assert (deleted["resource"], deleted["action"], deleted["internal"]) == (
+            "user",
+            "deleted",
+            True,
+        )
+        assert deleted["payload"] == created  # the user as it was

@@ -18,9 +18,9 @@ EVENT = Wire(EventRead, Event)
 def read(session: Session, wire: Wire, site: Site) -> JSONObject:
     """``site``'s body, with the unit of work's changes to it so far."""
     session.flush()
-    body = wire.read(session.connection(), {"id": site.id}, None)
-    assert body is not None  # the caller holds the row
-    return body
+    bodies = wire.read(session.connection(), {"id": site.id}, None)
+    assert bodies is not None  # the caller holds the row
+    return bodies[0]
 
 
 def sites(session: Session, params: PageParams) -> JSONObject:

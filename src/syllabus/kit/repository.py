@@ -53,10 +53,16 @@ class Repository(Generic[M]):
 
     def read(self, id: int, wire: Wire | None = None) -> JSONObject | None:
         """The body of row ``id`` (the resource's own, or ``wire``'s), or None."""
+        bodies = self.read_as(id, wire or self.wire)
+        return None if bodies is None else bodies[0]
+
+    def read_as(self, id: int, *wires: Wire) -> list[JSONObject] | None:
+        """Row ``id`` rendered by each of ``wires`` from one fetch (the wire and its payload,
+        ``Wire.alphabetical``), or None."""
         if not fits(id):
             return None
         values = {"site_id": self.site_id, "id": id}
-        return (wire or self.wire).read(self.session.connection(), values, self.scope)
+        return wires[0].read(self.session.connection(), values, self.scope, wires[1:])
 
     def page(self, criteria: Criteria, params: PageParams, wire: Wire | None = None) -> JSONObject:
         """A page of bodies in the list envelope, in the wire's order."""
@@ -112,15 +118,13 @@ class Repository(Generic[M]):
     def flush(self, *, on_conflict: ApiError | None = None) -> None:
         """Write pending changes now (new rows get their ids).
 
-        With ``on_conflict``, in a savepoint: a unique constraint that a concurrent request
-        got to first raises that error (the same 422 the service's own check gives) instead
-        of failing the whole unit of work.
+        With ``on_conflict``, a unique constraint that a concurrent request got to first (after
+        the service's own check) raises that error: the same 422 the check gives, never a 500.
+        The unit of work then rolls back whole, so no savepoint is needed.
         """
-        if on_conflict is None:
-            self.session.flush()
-            return
         try:
-            with self.session.begin_nested():
-                self.session.flush()
+            self.session.flush()
         except IntegrityError as error:
+            if on_conflict is None:
+                raise
             raise on_conflict from error

@@ -36,6 +36,7 @@ through when the type is nullable. ``tests/test_wire.py`` renders every wire aga
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -99,6 +100,9 @@ class Children:
 
     statement: Select[Any]
     wire: Wire | None = None
+    # Only parents for which this holds can have children: the query is skipped for the others
+    # (a user's administered courses are asked for only when the user is a course admin).
+    only_for: From | None = None
 
     @classmethod
     def ids(cls, child_id: Any, parent: Any, *order_by: Any) -> Children:
@@ -185,8 +189,11 @@ class Wire:
         self.fields = self._fields(schema, model, dict(children or {}), sort_keys)
         columns: list[Any] = [model.id]
         for field in self.fields:
-            if isinstance(field.source, From):
-                for column in field.source.columns:
+            origins = [field.source] if isinstance(field.source, From) else []
+            if isinstance(field.source, Children) and field.source.only_for is not None:
+                origins.append(field.source.only_for)
+            for origin in origins:
+                for column in origin.columns:
                     if not any(column is known for known in columns):
                         columns.append(column)
         self.columns = tuple(columns)
@@ -295,9 +302,9 @@ class Wire:
         """Fetch every ``Children`` field for ``rows`` at once: one dict per field."""
         if not self.children:
             return []
-        ids = [row[0] for row in rows]
         found: list[Grouped] = []
         for children in self.children:
+            ids = [row[0] for row in rows if self._may_have(children, row)]
             grouped: Grouped = {}
             if ids:
                 result = connection.execute(children.statement, {**values, "ids": ids})
@@ -311,14 +318,42 @@ class Wire:
             found.append(grouped)
         return found
 
+    def _may_have(self, children: Children, row: RowLike) -> bool:
+        condition = children.only_for
+        if condition is None or condition.function is None:
+            return True
+        return bool(condition.function(*(row[self._index(c)] for c in condition.columns)))
+
+    def alphabetical(self) -> Wire:
+        """This wire with its keys in alphabetical order, as Thinkific's webhook payloads are.
+
+        It shares this wire's statements, so that one fetch renders both (``read``).
+        """
+        variant = copy.copy(self)
+        variant.fields = sorted(self.fields, key=lambda field: field.name)
+        variant.sort_keys = True
+        variant.source, variant.render = variant._compile()
+        return variant
+
     def read(
-        self, connection: Connection, values: Mapping[str, Any], scope: Scope | None
-    ) -> JSONObject | None:
-        """One body by ``:id`` (and ``:site_id``), or None."""
+        self,
+        connection: Connection,
+        values: Mapping[str, Any],
+        scope: Scope | None,
+        variants: Sequence[Wire] = (),
+    ) -> list[JSONObject] | None:
+        """The body of one row by ``:id`` (and ``:site_id``), then its ``variants``' bodies
+        (wires sharing this one's statements), or None."""
         row = connection.execute(self.by_id, values).first()
         if row is None:
             return None
-        return self.render(row, scope, self.rows(connection, [row], values))
+        children = self.rows(connection, [row], values)
+        bodies = [self.render(row, scope, children)]
+        for variant in variants:
+            if variant.select is not self.select:
+                raise ValueError(f"{variant.schema.__name__} does not share this wire's select")
+            bodies.append(variant.render(row, scope, children))
+        return bodies
 
     def page(
         self,

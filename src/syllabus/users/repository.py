@@ -6,7 +6,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, delete, select
 
 from syllabus.kit.repository import Repository
-from syllabus.kit.wire import Children, Wire, parents_in
+from syllabus.kit.wire import Children, From, Wire, parents_in
 from syllabus.models import (
     Course,
     CustomProfileField,
@@ -15,6 +15,7 @@ from syllabus.models import (
     course_admins,
 )
 from syllabus.models.base import stamp
+from syllabus.models.user import is_course_admin
 from syllabus.users.schemas import (
     AuthenticationRead,
     CustomProfileFieldInput,
@@ -25,12 +26,13 @@ from syllabus.users.schemas import (
 CUSTOM_PROFILE_FIELD = Wire(
     CustomProfileFieldRead, CustomProfileField, joins=(CustomProfileField.definition,)
 )
-# course_admins has no site_id: scope through the course.
+# course_admins has no site_id: scope through the course. Only course admins administer one.
 _ADMINISTERED_COURSE_IDS = Children(
     select(course_admins.c.user_id, course_admins.c.course_id)
     .join(Course, Course.id == course_admins.c.course_id)
     .where(Course.site_id == bindparam("site_id"), parents_in(course_admins.c.user_id))
-    .order_by(course_admins.c.user_id, course_admins.c.course_id)
+    .order_by(course_admins.c.user_id, course_admins.c.course_id),
+    only_for=From(is_course_admin, User.roles_text),
 )
 _CHILDREN = {
     "administered_course_ids": _ADMINISTERED_COURSE_IDS,
@@ -38,7 +40,7 @@ _CHILDREN = {
 }
 USER = Wire(UserRead, User, children=_CHILDREN)
 # user.signup and user.updated: the user with alphabetical keys (FIDELITY §7.2).
-USER_PAYLOAD = Wire(UserRead, User, children=_CHILDREN, sort_keys=True)
+USER_PAYLOAD = USER.alphabetical()
 AUTHENTICATION = Wire(
     AuthenticationRead, User, where=(User.provider.is_not(None), User.external_id.is_not(None))
 )

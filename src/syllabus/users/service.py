@@ -10,7 +10,7 @@ from syllabus.kit.wire import JSONObject
 from syllabus.models import User
 from syllabus.models.user import email_key
 from syllabus.pagination import PageParams
-from syllabus.users.repository import AUTHENTICATION, USER_PAYLOAD, UserRepository
+from syllabus.users.repository import AUTHENTICATION, USER, USER_PAYLOAD, UserRepository
 from syllabus.users.schemas import CustomProfileFieldInput, UserCreate, UserKey, UserUpdate
 
 TAKEN = "has already been taken"
@@ -73,8 +73,7 @@ class UserService:
         user.set_email(data.email)
         user.roles = data.roles or []
         self.users.add(user)
-        self._write(user, data, "user.signup")
-        return found(self.users.read(user.id))
+        return self._write(user, data, "user.signup")
 
     def update(self, key: UserKey, data: UserUpdate) -> None:
         user = self.get(key)
@@ -110,14 +109,17 @@ class UserService:
         self.users.flush()
         record(self.scope, "user.deleted", payload)
 
-    def _write(self, user: User, data: UserCreate | UserUpdate, topic: Topic) -> None:
-        """Write ``user`` with what a create and an update share, and record ``topic``."""
+    def _write(self, user: User, data: UserCreate | UserUpdate, topic: Topic) -> JSONObject:
+        """Write ``user`` with what a create and an update share, record ``topic``, and return
+        the user's body."""
         if data.password:
             user.password_hash = hash_password(data.password)
         # The same 422 as the check above, when a concurrent request took the email first.
         self.users.flush(on_conflict=Unprocessable.field("email", TAKEN))
         self.users.set_profile_fields(user, data.custom_profile_fields or [])
-        record(self.scope, topic, found(self.users.read(user.id, USER_PAYLOAD)))
+        body, payload = found(self.users.read_as(user.id, USER, USER_PAYLOAD))
+        record(self.scope, topic, payload)
+        return body
 
     def _check_custom_fields(
         self, data: UserCreate | UserUpdate, *, creating: bool, errors: Errors
