@@ -15,10 +15,12 @@ processes never deadlock upgrading a read lock to a write lock.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,6 +154,9 @@ class Database:
         self.is_sqlite = is_sqlite_url(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._checkpointer: _Checkpointer | None = None
+        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @contextmanager
     def transaction(self, *, write: bool = True, may_wait: bool = True) -> Iterator[Session]:
@@ -186,12 +191,34 @@ class Database:
         another connection holds the write lock (the unit then waits for it there), and when
         the caller knows it is long (``inline=False``: seeding, loading).
         """
-        if self.is_sqlite and inline:
-            try:
-                return self.run_sync(work, write=write, may_wait=False)
-            except LockBusy:
-                pass
-        return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
+        if not self.is_sqlite:
+            return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
+        if not write:
+            return self.run_sync(work, write=False)
+        # SQLite takes one writer at a time. Writers of this process queue here, on the event
+        # loop, so that at most one of them waits for another process's lock (in a thread):
+        # thirty-two threads polling for the lock at once cost more than the writes.
+        try:
+            await asyncio.wait_for(self._writer().acquire(), LOCK_WAIT_SECONDS)
+        except TimeoutError as error:
+            raise DatabaseBusy() from error
+        try:
+            if inline:
+                try:
+                    return self.run_sync(work, may_wait=False)
+                except LockBusy:
+                    pass
+            return await anyio.to_thread.run_sync(lambda: self.run_sync(work))
+        finally:
+            self._writer().release()
+
+    def _writer(self) -> asyncio.Lock:
+        # One per event loop: tests may drive one Database from several.
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.get(loop)
+        if lock is None:
+            lock = self._write_locks[loop] = asyncio.Lock()
+        return lock
 
     def start_checkpoints(self, interval: float = CHECKPOINT_SECONDS) -> None:
         """SQLite: checkpoint the WAL from a background thread, off the request path.
