@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from syllabus.context import Scope
 from syllabus.courses.repository import CourseRepository
 from syllabus.enrollments.repository import ENROLLMENT_PAYLOAD, EnrollmentRepository
@@ -9,7 +11,7 @@ from syllabus.events.recorder import record
 from syllabus.events.topics import InternalTopic, Topic
 from syllabus.kit.filters import Filters
 from syllabus.kit.wire import JSONObject
-from syllabus.models import Enrollment
+from syllabus.models import Course, Enrollment, User
 from syllabus.models.enrollment import is_expired
 from syllabus.pagination import PageParams
 from syllabus.users.repository import UserRepository
@@ -48,10 +50,28 @@ class EnrollmentService:
             problems.append(USER_NOT_FOUND)
         if course is None or user is None:
             raise Unprocessable(problems)
+        enrollment = self.enroll(user, course, data.activated_at, data.expiry_date)
+        return found(self.enrollments.read(enrollment.id))
 
+    def enroll(
+        self,
+        user: User,
+        course: Course,
+        activated_at: datetime | None,
+        expiry_date: datetime | None,
+        *,
+        update: bool = False,
+    ) -> Enrollment:
+        """Enroll ``user`` in ``course`` with these dates, and record the event: the one way
+        every writer (the API, bundles, checkout) enrolls.
+
+        An existing enrollment is taken over with the new dates when it has expired, or always
+        with ``update`` (a bundle's or a purchase's enrollments are updated, never duplicated);
+        otherwise enrolling twice is a 422.
+        """
         enrollment = self.enrollments.for_pair(user.id, course.id)
         if enrollment is not None:
-            if not is_expired(enrollment.expiry_date, self.scope.now):
+            if not update and not is_expired(enrollment.expiry_date, self.scope.now):
                 raise Unprocessable.field("user_id", ALREADY_ENROLLED)
             self.enrollments.touch(enrollment)
         else:
@@ -64,25 +84,28 @@ class EnrollmentService:
                     completed_at=None,
                 )
             )
-        enrollment.activated_at = data.activated_at
-        enrollment.expiry_date = data.expiry_date
-        enrollment.is_free_trial = data.activated_at is None
+        enrollment.activated_at = activated_at
+        enrollment.expiry_date = expiry_date
+        enrollment.is_free_trial = activated_at is None
         self.enrollments.flush(on_conflict=Unprocessable.field("user_id", ALREADY_ENROLLED))
         self._record(
             "enrollment.trial" if enrollment.is_free_trial else "enrollment.created", enrollment
         )
-        return found(self.enrollments.read(enrollment.id))
+        return enrollment
 
     def update(self, id: int, data: EnrollmentUpdate) -> None:
-        """Change the activation or expiry; an expiry in the past is how clients unenroll (§8).
+        """Change the activation or expiry; an expiry in the past is how clients unenroll (§8)."""
+        self.change(found(self.enrollments.get(id)), data.model_dump(exclude_unset=True))
+
+    def change(self, enrollment: Enrollment, changes: dict[str, datetime | None]) -> None:
+        """Apply ``activated_at`` and ``expiry_date`` from ``changes`` (the keys given).
 
         No Thinkific topic covers this change: it records an internal ``enrollment.updated``.
         """
-        enrollment = found(self.enrollments.get(id))
-        changes = data.model_dump(exclude_unset=True)
         # Activation cannot be undone through the API: a null activated_at changes nothing.
-        if changes.get("activated_at") is not None:
-            enrollment.activated_at = changes["activated_at"]
+        activated_at = changes.get("activated_at")
+        if activated_at is not None:
+            enrollment.activated_at = activated_at
             enrollment.is_free_trial = False
         if "expiry_date" in changes:
             enrollment.expiry_date = changes["expiry_date"]

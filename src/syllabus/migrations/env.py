@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 from sqlalchemy import Connection
 
 from syllabus.db import make_engine
 from syllabus.migrate import compare_type
 from syllabus.models import Base
+from syllabus.models.base import DecimalText, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(kind: str, item: Any, _autogen_context: Any) -> str | Literal[False]:
+    """Our column types as the plain ones they store, so that a migration never imports the
+    application (which may change after the migration has landed)."""
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime()"
+    if kind == "type" and isinstance(item, DecimalText):
+        return "sa.String(length=40)"
+    return False
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +32,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=compare_type,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,7 +1,9 @@
 """ORM models, one module per table. Importing this package registers every table."""
 
 from syllabus.models.base import Base, Record
+from syllabus.models.bundle import Bundle, bundle_courses
 from syllabus.models.chapter import Chapter
+from syllabus.models.collection import Collection, collection_memberships
 from syllabus.models.content import CONTENTABLE_TYPES, Content
 from syllabus.models.course import Course, course_admins
 from syllabus.models.custom_profile_field import CustomProfileField, CustomProfileFieldDefinition
@@ -9,7 +11,9 @@ from syllabus.models.enrollment import Enrollment
 from syllabus.models.event import Event
 from syllabus.models.group import Group, GroupMembership
 from syllabus.models.instructor import Instructor
-from syllabus.models.product import Product
+from syllabus.models.order import ExternalOrder, ExternalOrderTransaction, Order, OrderItem
+from syllabus.models.product import Product, ProductPrice, related_products
+from syllabus.models.promotion import Coupon, Promotion, promotion_products
 from syllabus.models.site import Credential, Site
 from syllabus.models.user import ROLES, User
 
@@ -17,20 +21,33 @@ __all__ = [
     "CONTENTABLE_TYPES",
     "ROLES",
     "Base",
+    "Bundle",
     "Chapter",
+    "Collection",
     "Content",
+    "Coupon",
     "Course",
     "Credential",
     "CustomProfileField",
     "CustomProfileFieldDefinition",
     "Enrollment",
     "Event",
+    "ExternalOrder",
+    "ExternalOrderTransaction",
     "Group",
     "GroupMembership",
     "Instructor",
+    "Order",
+    "OrderItem",
     "Product",
+    "ProductPrice",
+    "Promotion",
     "Record",
     "Site",
     "User",
+    "bundle_courses",
+    "collection_memberships",
     "course_admins",
+    "promotion_products",
+    "related_products",
 ]
