@@ -13,18 +13,30 @@ from typing import Any
 from sqlalchemy import insert
 
 from syllabus.models import (
+    Bundle,
     Chapter,
+    Collection,
     Content,
+    Coupon,
     Course,
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
+    ExternalOrder,
     Group,
     GroupMembership,
     Instructor,
+    Order,
+    OrderItem,
     Product,
+    ProductPrice,
+    Promotion,
     User,
+    bundle_courses,
+    collection_memberships,
     course_admins,
+    promotion_products,
+    related_products,
 )
 from syllabus.models.base import stamp
 from tests.support import SiteClient
@@ -145,3 +157,115 @@ def add_member(site: SiteClient, group_id: int, user_id: int) -> int:
 
 def add_course_admin(site: SiteClient, course_id: int, user_id: int) -> None:
     site.db(lambda s: s.execute(insert(course_admins).values(course_id=course_id, user_id=user_id)))
+
+
+def make_product_price(site: SiteClient, product_id: int, **overrides: Any) -> int:
+    values = {"is_primary": True, "payment_type": "one-time", "price": Decimal("49.0"), **overrides}
+    return _save(site, ProductPrice(product_id=product_id, **values))
+
+
+def relate_products(site: SiteClient, product_id: int, related_id: int) -> None:
+    site.db(
+        lambda s: s.execute(
+            insert(related_products).values(product_id=product_id, related_product_id=related_id)
+        )
+    )
+
+
+def make_collection(site: SiteClient, **overrides: Any) -> int:
+    n = next(_sequence)
+    values = {"name": f"Category {n}", "slug": f"category-{n}", "is_default": False, **overrides}
+    return _save(site, Collection(**values))
+
+
+def add_to_collection(site: SiteClient, collection_id: int, product_id: int) -> None:
+    site.db(
+        lambda s: s.execute(
+            insert(collection_memberships).values(
+                collection_id=collection_id, product_id=product_id
+            )
+        )
+    )
+
+
+def make_bundle(site: SiteClient, course_ids: list[int] | None = None, **overrides: Any) -> int:
+    """A bundle of ``course_ids`` (in that order) with its product (productable ``Bundle``)."""
+    n = next(_sequence)
+    name = overrides.pop("name", f"Bundle {n}")
+    slug = overrides.pop("slug", f"bundle-{n}")
+    product_id = overrides.pop("product_id", None)
+    if product_id is None and overrides.pop("with_product", True):
+        product_id = make_product(site, name=name, slug=slug, productable_type="Bundle")
+    bundle_id = _save(site, Bundle(name=name, slug=slug, product_id=product_id, **overrides))
+
+    def link(session: Any) -> None:
+        if product_id is not None:
+            session.get(Product, product_id).productable_id = bundle_id
+        for position, course_id in enumerate(course_ids or []):
+            session.execute(
+                insert(bundle_courses).values(
+                    bundle_id=bundle_id, course_id=course_id, position=position
+                )
+            )
+
+    site.db(link)
+    return bundle_id
+
+
+def make_promotion(site: SiteClient, product_ids: list[int] | None = None, **overrides: Any) -> int:
+    """A promotion (10% off, no time window unless given), for ``product_ids`` or every product."""
+    n = next(_sequence)
+    values = {
+        "name": f"Promotion {n}",
+        "discount_type": "percentage",
+        "amount": Decimal("10"),
+        **overrides,
+    }
+    promotion_id = _save(site, Promotion(**values))
+    for product_id in product_ids or []:
+        site.db(
+            lambda s, p=product_id: s.execute(
+                insert(promotion_products).values(promotion_id=promotion_id, product_id=p)
+            )
+        )
+    return promotion_id
+
+
+def make_coupon(site: SiteClient, promotion_id: int, **overrides: Any) -> int:
+    n = next(_sequence)
+    values = {"code": f"CODE{n}", "quantity": None, "quantity_used": 0, **overrides}
+    return _save(site, Coupon(promotion_id=promotion_id, **values))
+
+
+def make_order(site: SiteClient, user_id: int, product_id: int, **overrides: Any) -> int:
+    """A completed order of one product at ``amount_cents`` (4900 unless given), with its item."""
+
+    def names(session: Any) -> tuple[str, str, str]:
+        user, product = session.get(User, user_id), session.get(Product, product_id)
+        return user.email, user.full_name, product.name
+
+    email, user_name, product_name = site.db(names)
+    values = {
+        "user_email": email,
+        "user_name": user_name,
+        "product_name": product_name,
+        "amount_cents": 4900,
+        "status": "complete",
+        **overrides,
+    }
+    order_id = _save(site, Order(user_id=user_id, product_id=product_id, **values))
+    _save(
+        site,
+        OrderItem(
+            order_id=order_id,
+            product_id=product_id,
+            product_name=values["product_name"],
+            amount_cents=values["amount_cents"],
+        ),
+    )
+    return order_id
+
+
+def make_external_order(site: SiteClient, user_id: int, product_id: int, **overrides: Any) -> int:
+    values = {"payment_provider": "ExternalProvider", "order_type": "one-time", **overrides}
+    return _save(site, ExternalOrder(user_id=user_id, product_id=product_id, **values))
