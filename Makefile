@@ -37,11 +37,15 @@ revision: install
 	$(BIN)/python -c 'import sys; from syllabus.migrate import upgrade, revision; upgrade(sys.argv[1]); revision(sys.argv[1], sys.argv[2])' sqlite:///var/revision.db "$(m)"
 	rm -f var/revision.db
 
-# Set up, migrate, create and seed the demo site once, print how to call it, and serve.
+# Set up, migrate, create and seed the demo site once, print how to call it, and serve. The
+# control plane is open: with SYLLABUS_ADMIN_TOKEN unset, a token is generated once, kept in
+# $(ADMIN_TOKEN_FILE) and given to the server (`syllabus serve` alone keeps it closed).
+ADMIN_TOKEN_FILE ?= var/admin-token
 serve: install
 	$(BIN)/syllabus migrate
-	$(BIN)/syllabus demo $(DEMO) --host $(HOST) --port $(PORT)
-	$(BIN)/syllabus serve --host $(HOST) --port $(PORT)
+	$(BIN)/syllabus demo $(DEMO) --host $(HOST) --port $(PORT) --admin-token-file $(ADMIN_TOKEN_FILE)
+	SYLLABUS_ADMIN_TOKEN="$${SYLLABUS_ADMIN_TOKEN:-$$(cat $(ADMIN_TOKEN_FILE))}" \
+		$(BIN)/syllabus serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)

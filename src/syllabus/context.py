@@ -56,9 +56,13 @@ class Api:
         return json_response(await self.run(work, write=False), status_code=self.status_code)
 
     async def write(self, work: Callable[[Scope], object]) -> Response:
+        """Run ``work`` and answer the route's status code, with the body it returns (none for
+        a 204, or when it returns None: Thinkific answers some creates with an empty 201)."""
         result = await self.run(work, write=True)
         if self.status_code == 204:
             return no_content()
+        if result is None:
+            return Response(status_code=self.status_code)
         return json_response(result, status_code=self.status_code)
 
 

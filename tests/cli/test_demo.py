@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from typer.testing import Result
 
 from syllabus.db import Database
 from syllabus.models import Course, Credential, Enrollment, User
 from syllabus.seed.demo import key_file_for
 from syllabus.sites.service import create_site, revoke
-from tests.cli.conftest import Run, client_for, site_id_of
+from tests.cli.conftest import Run, client_for, one_line, site_id_of
+from tests.servers import SYLLABUS, Server, free_port, start_server, wait_until_serving
 
 
 def demo_key(output: str, subdomain: str, host: str = "127.0.0.1", port: int = 8000) -> str:
@@ -158,3 +166,170 @@ class TestDemo:
         assert result.exit_code == 1
         assert "invalid subdomain" in result.stderr
         assert not (tmp_path / "k").exists()
+
+
+def printed_admin_token(output: str, host: str = "127.0.0.1", port: int = 8000) -> str:
+    """The ``admin_token:`` line, checked against the control-plane curl line printed beside it."""
+    match = re.search(r"^admin_token: (\S+)$", output, re.MULTILINE)
+    assert match, output
+    token = match.group(1)
+    curl = f"curl -s http://{host}:{port}/_syllabus/sites -H 'Authorization: Bearer {token}'"
+    assert f"\n{curl}\n" in output
+    return token
+
+
+def demo_with_token_file(
+    cli: Run, subdomain: str, token_file: Path, *options: str, env: dict[str, str] | None = None
+) -> Result:
+    """``syllabus demo --admin-token-file token_file`` (its key kept beside), succeeding."""
+    key_file = token_file.with_name("demo.key")
+    arguments = ["demo", subdomain, "--key-file", str(key_file), "--admin-token-file"]
+    result = cli(*arguments, str(token_file), *options, env=env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+class TestAdminToken:
+    """``make serve`` opens the control plane: ``syllabus demo --admin-token-file`` generates a
+    token once and keeps it, unless ``SYLLABUS_ADMIN_TOKEN`` already names one."""
+
+    def test_generates_a_token_once_and_keeps_it(
+        self, cli: Run, subdomain: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("SYLLABUS_ADMIN_TOKEN", raising=False)
+        token_file = tmp_path / "var" / "admin-token"
+
+        first = demo_with_token_file(cli, subdomain, token_file, "--port", "9123")
+
+        token = printed_admin_token(first.stdout, port=9123)
+        assert re.fullmatch(r"[0-9a-f]{64}", token)
+        assert token_file.read_text().strip() == token
+        assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+        assert f"Admin token generated and kept in {token_file}" in one_line(first.stdout)
+
+        second = demo_with_token_file(cli, subdomain, token_file)
+
+        assert printed_admin_token(second.stdout) == token
+        assert f"Admin token kept in {token_file}" in one_line(second.stdout)
+
+    @pytest.mark.parametrize("content", ["", "\n", "two words\n"])
+    def test_replaces_a_file_that_holds_no_usable_token(
+        self,
+        cli: Run,
+        subdomain: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        content: str,
+    ) -> None:
+        monkeypatch.delenv("SYLLABUS_ADMIN_TOKEN", raising=False)
+        token_file = tmp_path / "admin-token"
+        token_file.write_text(content)
+        result = demo_with_token_file(cli, subdomain, token_file)
+        assert token_file.read_text().strip() == printed_admin_token(result.stdout)
+
+    def test_a_configured_token_is_printed_and_no_file_is_made(
+        self, cli: Run, subdomain: str, database_url: str, tmp_path: Path
+    ) -> None:
+        token_file = tmp_path / "admin-token"
+        result = demo_with_token_file(
+            cli,
+            subdomain,
+            token_file,
+            "--database-url",
+            database_url,
+            env={"SYLLABUS_ADMIN_TOKEN": "given-token"},
+        )
+        assert printed_admin_token(result.stdout) == "given-token"
+        assert not token_file.exists()
+
+    def test_without_a_token_or_a_file_the_control_plane_is_said_closed(
+        self, cli: Run, subdomain: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("SYLLABUS_ADMIN_TOKEN", raising=False)
+        result = cli("demo", subdomain, "--key-file", str(tmp_path / "k"))
+        assert result.exit_code == 0, result.output
+        assert "admin_token" not in result.stdout
+        assert "The control plane (/_syllabus/) is closed: set SYLLABUS_ADMIN_TOKEN." in one_line(
+            result.stdout
+        )
+
+
+MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+
+
+@contextmanager
+def make_serve(
+    tmp_path: Path, database_url: str, subdomain: str, env: dict[str, str]
+) -> Iterator[tuple[Server, str]]:
+    """``make serve`` run in ``tmp_path`` (its ``var/``) on a free port, with this venv's
+    ``syllabus`` (``-o``: never reinstalled): the server, once it answers, and what make printed."""
+    port = free_port()
+    bin_dir = SYLLABUS.parent
+    log = tmp_path / "make-serve.log"
+    command = [
+        "make", "--no-print-directory", "-f", str(MAKEFILE), "-o", str(bin_dir / "syllabus"),
+        "serve", f"BIN={bin_dir}", f"PORT={port}", "HOST=127.0.0.1", f"DEMO={subdomain}",
+    ]  # fmt: skip
+    environment = {**os.environ, "SYLLABUS_DATABASE_URL": database_url}
+    environment.pop("SYLLABUS_ADMIN_TOKEN", None)
+    environment.update(env)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,  # its own process group: make, and the server it starts
+        )
+    server = Server(process, port, log)
+    try:
+        assert wait_until_serving(server), server.log_tail()
+        yield server, log.read_text()
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def control_plane_status(server: Server, token: str | None) -> int:
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    return httpx.get(f"{server.url}/_syllabus/sites", headers=headers, timeout=10).status_code
+
+
+class TestServe:
+    def test_make_serve_opens_the_control_plane(
+        self, tmp_path: Path, database_url: str, subdomain: str
+    ) -> None:
+        token_file = tmp_path / "var" / "admin-token"
+        # No SYLLABUS_ADMIN_TOKEN: one is generated, kept in var/, printed and given the server.
+        with make_serve(tmp_path, database_url, subdomain, {}) as (server, printed):
+            token = printed_admin_token(printed, port=server.port)
+            assert token_file.read_text().strip() == token
+            assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+            assert control_plane_status(server, token) == 200
+            assert control_plane_status(server, None) == 401
+        # A configured token wins, and the kept one is left as it is.
+        env = {"SYLLABUS_ADMIN_TOKEN": "configured-token"}
+        with make_serve(tmp_path, database_url, subdomain, env) as (server, printed):
+            assert printed_admin_token(printed, port=server.port) == "configured-token"
+            assert control_plane_status(server, "configured-token") == 200
+            assert control_plane_status(server, token) == 401
+        assert token_file.read_text().strip() == token
+        (tmp_path / key_file_for(database_url, subdomain)).unlink(missing_ok=True)
+
+    def test_syllabus_serve_alone_keeps_the_control_plane_closed(
+        self, tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("SYLLABUS_ADMIN_TOKEN", raising=False)
+        server = start_server(database_url, tmp_path / "serve.log")
+        try:
+            assert control_plane_status(server, None) == 401
+            assert control_plane_status(server, "anything") == 401
+        finally:
+            server.kill()

@@ -101,7 +101,8 @@ LIST_OPERATIONS = sorted(
     template
     for template, operation in _get_operations(SERVED)
     if {"page", "limit"} & {p["name"] for p in operation.get("parameters", [])}
-    or "items" in _success_schema(operation).get("properties", {})
+    # An order has `items` of its own: a list answers items AND meta.
+    or {"items", "meta"} <= set(_success_schema(operation).get("properties", {}))
 )
 
 

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from syllabus.db import Database
 from syllabus.migrate import compare_type
 from syllabus.models import Base
+from syllabus.kit.repository import Repository
 from tests.registry import wires
 
 
@@ -18,15 +19,20 @@ def test_migrated_schema_matches_the_models(database: Database) -> None:
     assert differences == []
 
 
-# Tables a site's lists are read from (every scoped ``Wire`` but those only read as another's
-# children, by parent id): their pages filter by site and order by id. Found, not listed, so a
-# new resource's table is checked by itself.
-_CHILDREN = {id(c.wire) for wire in wires().values() for c in wire.children if c.wire}
+# Tables a site's lists are read from: each resource's own wire (what its repository pages by
+# default) and the control plane's (its event list). Their pages filter by site and order by id.
+# Found, not listed, so a new resource's table is checked by itself.
+def _repositories(base: type = Repository) -> list[type]:
+    return [sub for cls in base.__subclasses__() for sub in (cls, *_repositories(cls))]
+
+
+_WIRES = wires()  # imports every module, so every repository class exists
 LISTED = sorted(
-    {
+    {cls.wire.model.__tablename__ for cls in _repositories() if "wire" in vars(cls)}
+    | {
         wire.model.__tablename__
-        for wire in wires().values()
-        if wire.tenant and id(wire) not in _CHILDREN
+        for name, wire in _WIRES.items()
+        if name.startswith("syllabus.control.") and wire.tenant
     }
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from syllabus.cli import commerce as _commerce  # noqa: F401  (registers checkout)
 from syllabus.cli import content as _content  # noqa: F401  (registers seed, load and demo)
 from syllabus.cli import server as _server  # noqa: F401  (registers serve and migrate)
 from syllabus.cli import sites as _sites  # noqa: F401  (registers sites, keys, tokens)

@@ -36,7 +36,7 @@ from syllabus.cli.app import (
     unit_of_work,
 )
 from syllabus.models import Site
-from syllabus.seed.demo import key_file_for, prepare_demo, read_key, save_key
+from syllabus.seed.demo import kept_admin_token, key_file_for, prepare_demo, read_key, save_key
 from syllabus.seed.generator import (
     ProgressCallback,
     SeedError,
@@ -214,9 +214,26 @@ def demo_command(
             show_default=False,
         ),
     ] = None,
+    admin_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_ADMIN_TOKEN",
+            help="The server's control-plane token, to print how to call /_syllabus/.",
+            show_default=False,
+        ),
+    ] = None,
+    admin_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--admin-token-file",
+            help="Without an admin token, generate one once and keep it here (make serve "
+            "hands it to the server).",
+            show_default=False,
+        ),
+    ] = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
-    """Create and seed a demo site once, then print how to call it."""
+    """Create and seed a demo site once, then print how to call it (and the control plane)."""
     url = settings_for(database_url).database_url
     path = key_file or key_file_for(url, subdomain.strip().lower())
     try:
@@ -246,4 +263,15 @@ def demo_command(
     typer.echo(
         f"curl -s {base}/courses -H 'X-Auth-API-Key: {demo.key}' "
         f"-H 'X-Auth-Subdomain: {demo.subdomain}'"
+    )
+    if not admin_token and admin_token_file is not None:
+        admin_token, new = kept_admin_token(admin_token_file)
+        verb = "generated and kept" if new else "kept"
+        console.print(f"Admin token {verb} in {escape(str(admin_token_file))}", soft_wrap=True)
+    if not admin_token:
+        console.print("The control plane (/_syllabus/) is closed: set SYLLABUS_ADMIN_TOKEN.")
+        return
+    typer.echo(f"admin_token: {admin_token}")
+    typer.echo(
+        f"curl -s http://{host}:{port}/_syllabus/sites -H 'Authorization: Bearer {admin_token}'"
     )

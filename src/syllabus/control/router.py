@@ -1,4 +1,5 @@
-"""The control plane, ``/_syllabus/...``: sites, keys, tokens, reset, the virtual clock, events.
+"""The control plane, ``/_syllabus/...``: sites, keys, tokens, reset, the virtual clock, events,
+and checkout (what a student's purchase does, which Thinkific's Admin API cannot).
 
 Guarded by ``SYLLABUS_ADMIN_TOKEN`` (``Authorization: Bearer <token>``).
 """
@@ -8,13 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from starlette.responses import Response
 
 from syllabus.api import COMMON_RESPONSES
 from syllabus.control import service
 from syllabus.control.context import AdminDep, get_admin
 from syllabus.control.schemas import (
+    CheckoutRequest,
     ClockRead,
     ClockUpdate,
     EventRead,
@@ -26,6 +28,7 @@ from syllabus.control.schemas import (
     SiteRead,
     TokenCreated,
 )
+from syllabus.orders.schemas import OrderRead
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.seed.generator import SeedSummary
 
@@ -111,3 +114,15 @@ async def load_content(
 ) -> Response:
     """Load declarative content (the `syllabus load` format, sent as JSON) into a site."""
     return await admin.write(lambda s: service.load(s, subdomain, document), inline=False)
+
+
+@router.post("/sites/{subdomain}/checkout", status_code=201, response_model=OrderRead)
+async def checkout(
+    admin: AdminDep, subdomain: str, body: CheckoutRequest, request: Request
+) -> Response:
+    """Buy a product for a user, as a student's checkout does: price it (less the coupon's
+    promotion, if the coupon applies to it now; a used-up coupon is a 422), record the order
+    (`order.created`), and enroll the user in the product's course or each of its bundle's
+    courses. Answers the order, as `GET /orders/{id}` does."""
+    settings = request.app.state.settings
+    return await admin.write(lambda s: service.checkout(s, subdomain, body, settings))

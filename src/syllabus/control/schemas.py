@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from syllabus.clock import clock
 from syllabus.events.topics import is_deliverable
-from syllabus.kit.schemas import RequestSchema, ResponseSchema, Timestamp
+from syllabus.kit.schemas import DbInt, RequestSchema, ResponseSchema, Text, Timestamp
 from syllabus.kit.wire import From
 from syllabus.models import Event, Site
 
@@ -96,3 +96,11 @@ class LoadTally(BaseModel):
 class LoadResult(BaseModel):
     changes: int
     sections: dict[str, LoadTally]
+
+
+class CheckoutRequest(RequestSchema):
+    user_id: DbInt = Field(description="The buyer, a user of the site.")
+    product_id: DbInt = Field(description="The product bought, one of the site's.")
+    coupon_code: Text | None = Field(
+        None, description="A coupon whose promotion applies to the product now."
+    )

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from syllabus.auth import forget_credentials
 from syllabus.clock import clock
+from syllabus.config import Settings
 from syllabus.control import repository
 from syllabus.control.repository import CLOCK, SITE
 from syllabus.control.schemas import (
+    CheckoutRequest,
     ClockUpdate,
     KeyCreated,
     LoadResult,
@@ -24,6 +26,7 @@ from syllabus.control.schemas import (
 from syllabus.errors import Unprocessable, found
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Site
+from syllabus.orders.service import CheckoutService, site_scope
 from syllabus.pagination import PageParams
 from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
@@ -131,3 +134,10 @@ def load(session: Session, subdomain: str, document: dict[str, Any]) -> LoadResu
             for name, tally in summary.tallies.items()
         },
     )
+
+
+def checkout(
+    session: Session, subdomain: str, data: CheckoutRequest, settings: Settings
+) -> JSONObject:
+    scope = site_scope(session, _site(session, subdomain), settings)
+    return CheckoutService(scope).checkout(data.user_id, data.product_id, data.coupon_code)

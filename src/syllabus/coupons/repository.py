@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, or_, update
+from sqlalchemy import CursorResult, bindparam, or_, select, update
 
-from syllabus.kit.repository import Repository
+from syllabus.coupons.schemas import CouponRead
+from syllabus.kit.filters import equal
+from syllabus.kit.repository import Repository, fits
+from syllabus.kit.wire import JSONObject, Wire, parents_in
 from syllabus.models import Coupon
+from syllabus.pagination import PageParams
+
+COUPON = Wire(CouponRead, Coupon)
 
 # One more use, only while the coupon has one left: atomic on both databases (PostgreSQL
 # re-checks the condition on the row it locks), so concurrent checkouts never overuse it.
@@ -19,10 +26,30 @@ _CLAIM = (
     .values(quantity_used=Coupon.quantity_used + 1, updated_at=bindparam("now"))
     .execution_options(synchronize_session=False)
 )
+_ID_BY_CODE = select(Coupon.id).where(
+    Coupon.site_id == bindparam("site_id"),
+    Coupon.promotion_id == bindparam("promotion_id"),
+    Coupon.code == bindparam("code"),
+)
+_TAKEN = select(Coupon.code).where(
+    Coupon.site_id == bindparam("site_id"),
+    Coupon.promotion_id == bindparam("promotion_id"),
+    Coupon.code.in_(bindparam("codes", expanding=True)),
+)
+# The site's coupons among :ids, as rows (to move them) and as bodies (to answer them).
+_ROWS = (
+    select(Coupon)
+    .where(Coupon.site_id == bindparam("site_id"), parents_in(Coupon.id))
+    .order_by(Coupon.id)
+)
+_BODIES = COUPON.select.where(
+    Coupon.site_id == bindparam("site_id"), parents_in(Coupon.id)
+).order_by(Coupon.id)
 
 
 class CouponRepository(Repository[Coupon]):
     model = Coupon
+    wire = COUPON
 
     def claim(self, coupon: Coupon) -> bool:
         """Use ``coupon`` once; False when it was used up (perhaps by a concurrent request)."""
@@ -32,3 +59,34 @@ class CouponRepository(Repository[Coupon]):
         if claimed:
             self.session.refresh(coupon, ["quantity_used", "updated_at"])
         return claimed
+
+    def of_promotion(self, promotion_id: int, params: PageParams) -> JSONObject:
+        """A page of the promotion's coupons, in ascending id order."""
+        return self.page(equal("promotion_id", Coupon.promotion_id, promotion_id), params)
+
+    def id_by_code(self, promotion_id: int, code: str) -> int | None:
+        """The promotion's coupon with this code (codes are unique within a promotion)."""
+        found: int | None = self.value(_ID_BY_CODE, promotion_id=promotion_id, code=code)
+        return found
+
+    def taken(self, promotion_id: int, codes: Iterable[str]) -> set[str]:
+        """Which of ``codes`` the promotion's coupons already have."""
+        wanted = list(codes)
+        if not wanted:
+            return set()
+        params = {"site_id": self.site_id, "promotion_id": promotion_id, "codes": wanted}
+        return set(self.session.connection().execute(_TAKEN, params).scalars())
+
+    def rows(self, ids: Iterable[int]) -> list[Coupon]:
+        """The site's coupons among ``ids``, by id; ids of no coupon of the site are left out."""
+        wanted = [id for id in ids if fits(id)]
+        if not wanted:
+            return []
+        return list(self.session.scalars(_ROWS, {"site_id": self.site_id, "ids": wanted}))
+
+    def bodies(self, ids: list[int]) -> list[JSONObject]:
+        """The bodies of the site's coupons among ``ids``, by id."""
+        if not ids:
+            return []
+        result = self.session.connection().execute(_BODIES, {"site_id": self.site_id, "ids": ids})
+        return [COUPON.render(row, self.scope, ()) for row in result]

@@ -15,11 +15,9 @@ _ADMINISTRATOR_IDS = Children(
     .where(Course.site_id == bindparam("site_id"), parents_in(course_admins.c.course_id))
     .order_by(course_admins.c.course_id, course_admins.c.user_id)
 )
-COURSE = Wire(
-    CourseRead,
-    Course,
-    children={"administrator_user_ids": _ADMINISTRATOR_IDS, "chapter_ids": CHAPTER_IDS},
-)
+# A course body's child lists: every list of course bodies (a bundle's courses too) fills them.
+COURSE_CHILDREN = {"administrator_user_ids": _ADMINISTRATOR_IDS, "chapter_ids": CHAPTER_IDS}
+COURSE = Wire(CourseRead, Course, children=COURSE_CHILDREN)
 
 
 class CourseRepository(Repository[Course]):

@@ -48,16 +48,34 @@ def _expired(criteria: Criteria, expired: bool, context: FilterContext) -> None:
     )
 
 
+# The filters that /bundles/{id}/enrollments shares (bundles/filters.py), declared once.
+USER_ID = IntFilter("user_id", Enrollment.user_id, "Enrollments of this user.")
+EMAIL = Filter(
+    "email",
+    "Enrollments of the user with this email (exact, case-insensitive).",
+    str,
+    "string",
+    _email,
+)
+COMPLETED = BoolFilter(
+    "completed",
+    description="true: only completed enrollments; false: only incomplete ones.",
+    present=Enrollment.completed_at,
+)
+EXPIRED = Filter(
+    "expired",
+    "true: only expired enrollments; false: only current ones.",
+    parse_bool,
+    "boolean",
+    _expired,
+)
+CREATED = date_filters("created", Enrollment.created_at, "Created")
+UPDATED = date_filters("updated", Enrollment.updated_at, "Updated")
+
 ENROLLMENT_FILTERS = FilterSet(
-    IntFilter("user_id", Enrollment.user_id, "Enrollments of this user."),
+    USER_ID,
     IntFilter("course_id", Enrollment.course_id, "Enrollments in this course."),
-    Filter(
-        "email",
-        "Enrollments of the user with this email (exact, case-insensitive).",
-        str,
-        "string",
-        _email,
-    ),
+    EMAIL,
     BoolFilter(
         "free_trial",
         Enrollment.is_free_trial,
@@ -69,18 +87,8 @@ ENROLLMENT_FILTERS = FilterSet(
         "true: only full enrollments; false: only free-trial ones.",
         negate=True,
     ),
-    BoolFilter(
-        "completed",
-        description="true: only completed enrollments; false: only incomplete ones.",
-        present=Enrollment.completed_at,
-    ),
-    Filter(
-        "expired",
-        "true: only expired enrollments; false: only current ones.",
-        parse_bool,
-        "boolean",
-        _expired,
-    ),
-    *date_filters("created", Enrollment.created_at, "Created"),
-    *date_filters("updated", Enrollment.updated_at, "Updated"),
+    COMPLETED,
+    EXPIRED,
+    *CREATED,
+    *UPDATED,
 )

@@ -29,6 +29,14 @@ and ``Wire`` derives from the declaration, once, at import:
 * per filter shape, the COUNT and page statements of its lists (``shaped``), cached on the wire
   and keyed by the shape's names (see ``kit/filters.py``).
 
+A list of rows reached through a link table, in the link's order, names the link in ``through``
+rather than in ``joins``: it is joined in the COUNT and the page window too, so that the list's
+criteria and ``order_by`` may use its columns (a bundle's courses, by their position)::
+
+    BUNDLE_COURSE = Wire(CourseRead, Course, through=((bundle_courses, on_course),),
+                         order_by=(bundle_courses.c.position,))
+    page(equal("bundle_id", bundle_courses.c.bundle_id, id), params)
+
 Encoders come from the schema's own types: a field whose type carries a ``PlainSerializer``
 (``Timestamp``, ``DecimalString``) is encoded by that serializer's function, ``None`` passing
 through when the type is nullable. ``tests/test_wire.py`` renders every wire against its schema.
@@ -127,6 +135,13 @@ class Children:
         return cls(statement, wire)
 
 
+def _joined(statement: Select[Any], joins: Sequence[Any]) -> Select[Any]:
+    """``statement`` with ``joins``: relationships, or ``(table, onclause)`` pairs."""
+    for join in joins:
+        statement = statement.join(*join) if isinstance(join, tuple) else statement.join(join)
+    return statement
+
+
 def parents_in(parent: Any) -> ColumnElement[bool]:
     """``parent IN (:ids)``: the page's ids, as one expanding parameter."""
     condition: ColumnElement[bool] = parent.in_(bindparam("ids", expanding=True))
@@ -167,6 +182,11 @@ class Wire:
     exists for (a user's external identity only if they have one); ``order_by`` is the
     resource's natural order before its id (chapters by position). ``sort_keys`` renders the keys alphabetically, as
     Thinkific's webhook payloads are.
+
+    ``through`` are joins like ``joins`` that only lists make (``shaped``): a link table whose
+    columns the criteria and ``order_by`` use, joined in the COUNT, the page window and the page.
+    The criteria then hold on the page's rows too, so that a row the criteria select through one
+    link is not listed again through another. ``select`` and ``by_id`` leave them out.
     """
 
     def __init__(
@@ -180,10 +200,12 @@ class Wire:
         order_by: Sequence[Any] = (),
         sort_keys: bool = False,
         tenant: bool = True,
+        through: Sequence[Any] = (),
     ) -> None:
         self.schema = schema
         self.model = model
         self.order_by = tuple(order_by)
+        self.through = tuple(through)
         self.sort_keys = sort_keys
         self.tenant = tenant
         self.fields = self._fields(schema, model, dict(children or {}), sort_keys)
@@ -197,9 +219,7 @@ class Wire:
                     if not any(column is known for known in columns):
                         columns.append(column)
         self.columns = tuple(columns)
-        statement = select(*columns).select_from(model)
-        for join in joins:
-            statement = statement.join(*join) if isinstance(join, tuple) else statement.join(join)
+        statement = _joined(select(*columns).select_from(model), joins)
         self.select: Select[Any] = statement.where(*where)
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
@@ -284,15 +304,19 @@ class Wire:
             if self.tenant:
                 conditions.insert(0, model.site_id == bindparam("site_id"))
             order = (*self.order_by, model.id)
-            count = select(func.count()).select_from(model).where(*conditions)
+            through = self.through
+            count = _joined(select(func.count()).select_from(model), through).where(*conditions)
             window = (
-                select(model.id)
+                _joined(select(model.id).select_from(model), through)
                 .where(*conditions)
                 .order_by(*order)
                 .limit(bindparam("limit", type_=Integer))
                 .offset(bindparam("offset", type_=Integer))
             )
-            page = self.select.where(model.id.in_(window)).order_by(*order)
+            page = _joined(self.select, through).where(model.id.in_(window))
+            if through:
+                page = page.where(*conditions)
+            page = page.order_by(*order)
             self._shapes[key] = shaped = (count, page)
         return shaped
 

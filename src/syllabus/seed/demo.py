@@ -3,12 +3,17 @@
 Keys are stored hashed, so the plain key lives in ``demo-<subdomain>.key`` (mode 0600) beside the
 SQLite database, or under ``./var/`` for other databases. A later run reuses the saved key while it
 still authenticates, and mints a new one otherwise.
+
+``make serve`` also opens the control plane: unless ``SYLLABUS_ADMIN_TOKEN`` is set, an admin
+token is generated once and kept in ``var/admin-token`` (mode 0600), and the server is given it.
 """
 
 from __future__ import annotations
 
 import hmac
 import os
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +31,8 @@ DEMO_USERS = 50
 DEMO_COURSES = 6
 DEMO_ENROLLMENTS = 150
 DEMO_SEED = 1
+# What a kept admin token may be: printable ASCII without spaces, so it fits in a header.
+_ADMIN_TOKEN = re.compile(r"^[!-~]+$")
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,17 @@ def save_key(path: Path, key: str) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
     path.chmod(0o600)
+
+
+def kept_admin_token(path: Path) -> tuple[str, bool]:
+    """The control plane's token kept at ``path``, generated and saved the first time (or when
+    the file holds no usable token); and whether it is new."""
+    saved = read_key(path)
+    if saved is not None and _ADMIN_TOKEN.match(saved):
+        return saved, False
+    token = secrets.token_hex(32)
+    save_key(path, token)
+    return token, True
 
 
 def key_authenticates(session: Session, site: Site, key: str) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from syllabus.auth import forget_credentials, hash_secret, new_access_token, new_api_key
+from syllabus.categories.repository import default_category
 from syllabus.clock import clock
 from syllabus.models import Base, Credential, Site
 
@@ -99,6 +100,7 @@ def create_site(
     )
     session.add(site)
     session.flush()
+    session.add(default_category(site.id, now))
     key = api_key or new_api_key()
     _issue(session, site, "api_key", key, now)
     return IssuedSecret(site, key)
@@ -138,15 +140,21 @@ def list_sites(session: Session) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.id)))
 
 
-def reset_site(session: Session, site: Site) -> None:
-    """Delete every row the site owns except its credentials: a clean slate, same keys."""
+def _delete_rows(session: Session, site: Site) -> None:
+    """Delete every row the site owns except its credentials."""
     for table in reversed(Base.metadata.sorted_tables):
         if table.name in ("sites", "credentials") or "site_id" not in table.c:
             continue
         session.execute(delete(table).where(table.c.site_id == site.id))
 
 
+def reset_site(session: Session, site: Site) -> None:
+    """A clean slate, same keys: only the default category, as on a new site."""
+    _delete_rows(session, site)
+    session.add(default_category(site.id, clock.now(site.clock_offset_seconds)))
+
+
 def delete_site(session: Session, site: Site) -> None:
-    reset_site(session, site)
+    _delete_rows(session, site)
     session.delete(site)
     forget_credentials()
