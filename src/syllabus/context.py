@@ -23,6 +23,7 @@ from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.kit.responses import json_response, no_content
+from syllabus.models import Site
 
 T = TypeVar("T")
 
@@ -35,6 +36,16 @@ class Scope:
     site: SiteRef
     now: datetime
     settings: Settings
+    # A quiet unit of work records no events (`syllabus seed` writes through services too).
+    quiet: bool = False
+
+    @classmethod
+    def for_site(
+        cls, session: Session, site: Site, settings: Settings, *, quiet: bool = False
+    ) -> Scope:
+        """A unit of work on ``site`` outside the Admin API (the control plane, the CLI)."""
+        ref = SiteRef(site.id, site.subdomain, site.global_id, site.clock_offset_seconds)
+        return cls(session, ref, clock.now(site.clock_offset_seconds), settings, quiet)
 
 
 class Api:

@@ -141,12 +141,16 @@ _RAILS_MESSAGES: dict[str, str] = {
     "string_too_long": "is too long (maximum is {max_length} characters)",
     "string_too_short": "is too short (minimum is {min_length} characters)",
     "too_long": "is too long (maximum is {max_length} items)",
+    "decimal_max_digits": "is too long (maximum is {max_digits} digits)",
+    "decimal_max_places": "must have at most {decimal_places} decimal places",
 }
 
 
 def _rails_message(error: Any) -> str:
     kind = error.get("type", "")
-    if error.get("input", ...) is None and kind.endswith("_type"):
+    if error.get("input", ...) is None and (
+        kind.endswith("_type") or kind in ("literal_error", "enum")
+    ):
         return "can't be blank"
     if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
         return "can't be blank"

@@ -275,8 +275,10 @@ class TestCheckout:
 
     def test_a_price_beyond_what_an_order_records_is_422(self, site: SiteClient) -> None:
         buyer = new_buyer(site)
-        highest, beyond = new_product(site, "21474836.47"), new_product(site, "21474836.48")
-        assert buy(site, buyer.id, highest.id).json()["amount_cents"] == 2**31 - 1
+        # Amounts in cents are 64-bit columns: 92,233,720,368,547,758.07 dollars at the most.
+        highest = new_product(site, "92233720368547758.07")
+        beyond = new_product(site, "92233720368547758.08")
+        assert buy(site, buyer.id, highest.id).json()["amount_cents"] == 2**63 - 1
         assert_answers(
             buy(site, buyer.id, beyond.id),
             422,

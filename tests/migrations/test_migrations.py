@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from syllabus.db import Database
+from syllabus.kit.repository import Repository
 from syllabus.migrate import compare_type
 from syllabus.models import Base
-from syllabus.kit.repository import Repository
 from tests.registry import wires
 
 

@@ -13,8 +13,9 @@ import typer
 from rich.markup import escape
 
 from syllabus.cli.app import DatabaseUrlOption, app, fail, settings_for, unit_of_work
+from syllabus.context import Scope
 from syllabus.errors import ApiError, Unprocessable
-from syllabus.orders.service import CheckoutService, site_scope
+from syllabus.orders.service import CheckoutService
 from syllabus.sites.service import SiteError, get_site
 
 
@@ -42,7 +43,7 @@ def checkout_command(
     settings = settings_for(database_url)
     try:
         with unit_of_work(database_url) as session:
-            scope = site_scope(session, get_site(session, subdomain), settings)
+            scope = Scope.for_site(session, get_site(session, subdomain), settings)
             order = CheckoutService(scope).checkout(user, product, coupon)
     except SiteError as error:
         raise fail(escape(str(error))) from error

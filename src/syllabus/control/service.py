@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from syllabus.auth import forget_credentials
 from syllabus.clock import clock
 from syllabus.config import Settings
+from syllabus.context import Scope
 from syllabus.control import repository
 from syllabus.control.repository import CLOCK, SITE
 from syllabus.control.schemas import (
@@ -26,7 +27,7 @@ from syllabus.control.schemas import (
 from syllabus.errors import Unprocessable, found
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Site
-from syllabus.orders.service import CheckoutService, site_scope
+from syllabus.orders.service import CheckoutService
 from syllabus.pagination import PageParams
 from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
@@ -139,5 +140,5 @@ def load(session: Session, subdomain: str, document: dict[str, Any]) -> LoadResu
 def checkout(
     session: Session, subdomain: str, data: CheckoutRequest, settings: Settings
 ) -> JSONObject:
-    scope = site_scope(session, _site(session, subdomain), settings)
+    scope = Scope.for_site(session, _site(session, subdomain), settings)
     return CheckoutService(scope).checkout(data.user_id, data.product_id, data.coupon_code)

@@ -15,11 +15,12 @@ from syllabus.pagination import PageParams
 COUPON = Wire(CouponRead, Coupon)
 
 # One more use, only while the coupon has one left: atomic on both databases (PostgreSQL
-# re-checks the condition on the row it locks), so concurrent checkouts never overuse it.
+# re-checks the condition on the row it locks), so concurrent checkouts never overuse it. (An
+# UPDATE reserves its columns' names for SET values: the site is bound as `coupon_site_id`.)
 _CLAIM = (
     update(Coupon)
     .where(
-        Coupon.site_id == bindparam("site_id"),
+        Coupon.site_id == bindparam("coupon_site_id"),
         Coupon.id == bindparam("coupon_id"),
         or_(Coupon.quantity.is_(None), Coupon.quantity_used < Coupon.quantity),
     )
@@ -53,7 +54,7 @@ class CouponRepository(Repository[Coupon]):
 
     def claim(self, coupon: Coupon) -> bool:
         """Use ``coupon`` once; False when it was used up (perhaps by a concurrent request)."""
-        params = {"site_id": self.site_id, "coupon_id": coupon.id, "now": self.scope.now}
+        params = {"coupon_site_id": self.site_id, "coupon_id": coupon.id, "now": self.scope.now}
         result: CursorResult[Any] = self.session.execute(_CLAIM, params)  # type: ignore[assignment]
         claimed = result.rowcount == 1
         if claimed:

@@ -11,8 +11,12 @@ if TYPE_CHECKING:
     from syllabus.context import Scope
 
 
-def record(scope: Scope, topic: Topic | InternalTopic, payload: dict[str, Any]) -> Event:
-    """One event of ``topic``; ``payload`` is that topic's webhook payload (events/topics.py)."""
+def record(scope: Scope, topic: Topic | InternalTopic, payload: dict[str, Any]) -> Event | None:
+    """One event of ``topic``; ``payload`` is that topic's webhook payload (events/topics.py).
+
+    A quiet unit of work (seeding) records nothing."""
+    if scope.quiet:
+        return None
     resource, _, action = topic.partition(".")
     event = Event(
         site_id=scope.site.id,

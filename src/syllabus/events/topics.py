@@ -4,8 +4,8 @@ Every write records one event (``events/recorder.py``), named by its topic ``res
 Its payload is the webhook payload of that topic (FIDELITY §7.2): what a subscriber would receive,
 stored as it will be sent, so that delivery sends the stored payload unchanged.
 
-A write that fires no Thinkific topic (deleting a user, changing an enrollment's dates) records an
-*internal* event: it is listed by the control plane (``internal: true``), but webhooks never
+A write that fires no Thinkific topic (deleting a user, changing an enrollment's dates, an app
+reporting an external order) records an *internal* event: it is listed by the control plane (``internal: true``), but webhooks never
 deliver it and the Events API does not serve it. Its payload follows the same convention: the
 resource's webhook payload as it was (before a delete) or is (after an update).
 """
@@ -41,7 +41,7 @@ Topic = Literal[
     "product.updated",
     "plan.updated",
 ]
-InternalTopic = Literal["user.deleted", "enrollment.updated"]
+InternalTopic = Literal["user.deleted", "enrollment.updated", "external_order.created"]
 
 TOPICS: frozenset[str] = frozenset(get_args(Topic))
 INTERNAL_TOPICS: frozenset[str] = frozenset(get_args(InternalTopic))

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 
-from syllabus.external_orders.schemas import TransactionPayload, TransactionRead
+from syllabus.external_orders.schemas import ExternalOrderRef, TransactionPayload, TransactionRead
 from syllabus.kit.repository import Repository, fits
 from syllabus.kit.wire import Wire
 from syllabus.models import ExternalOrder, ExternalOrderTransaction
 
 TRANSACTION = Wire(TransactionRead, ExternalOrderTransaction)
+# The internal external_order.created: the order, alphabetical like every payload.
+EXTERNAL_ORDER_PAYLOAD = Wire(ExternalOrderRef, ExternalOrder)
 # order_transaction.succeeded and order_transaction.refunded.
 TRANSACTION_PAYLOAD = Wire(
     TransactionPayload,

@@ -8,6 +8,7 @@ from syllabus.errors import Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.events.topics import Topic
 from syllabus.external_orders.repository import (
+    EXTERNAL_ORDER_PAYLOAD,
     TRANSACTION,
     TRANSACTION_PAYLOAD,
     ExternalOrderRepository,
@@ -47,6 +48,8 @@ class ExternalOrderService:
             )
         )
         self.external_orders.flush()
+        payload = found(self.external_orders.read(order.id, EXTERNAL_ORDER_PAYLOAD))
+        record(self.scope, "external_order.created", payload)
         if data.transaction is not None:
             self._record(order, "purchase", data.transaction)
         return {"id": order.id}

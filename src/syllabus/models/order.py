@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syllabus.models.base import Id, SiteRecord, table_args
@@ -33,13 +33,11 @@ class Order(SiteRecord):
         Id, ForeignKey("products.id", ondelete="SET NULL")
     )
     product_name: Mapped[str | None] = mapped_column(String(255))
-    amount_cents: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(32), default="complete")
     payment_type: Mapped[str] = mapped_column(String(16), default="one-time")
     subscription: Mapped[bool] = mapped_column(default=False)
-    coupon_id: Mapped[int | None] = mapped_column(
-        Id, ForeignKey("coupons.id", ondelete="SET NULL")
-    )
+    coupon_id: Mapped[int | None] = mapped_column(Id, ForeignKey("coupons.id", ondelete="SET NULL"))
     coupon_code: Mapped[str | None] = mapped_column(String(255))
     affiliate_referral_code: Mapped[str | None] = mapped_column(String(255))
 
@@ -55,7 +53,7 @@ class OrderItem(SiteRecord):
         Id, ForeignKey("products.id", ondelete="SET NULL")
     )
     product_name: Mapped[str | None] = mapped_column(String(255))
-    amount_cents: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ExternalOrder(SiteRecord):
@@ -82,6 +80,6 @@ class ExternalOrderTransaction(SiteRecord):
         Id, ForeignKey("external_orders.id", ondelete="CASCADE")
     )
     action: Mapped[str] = mapped_column(String(16))
-    amount: Mapped[int]
+    amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str | None] = mapped_column(String(255))

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import CursorResult, bindparam, or_, select, update
+from sqlalchemy import bindparam, select
 
 from syllabus.kit.repository import Repository, fits
 from syllabus.kit.wire import Children, Wire
 from syllabus.models import (
     Bundle,
-    Coupon,
     Course,
     Order,
     OrderItem,
@@ -39,21 +36,6 @@ _BUNDLE_COURSES = (
     .order_by(bundle_courses.c.position, Course.id)
 )
 
-# CouponRepository.claim's statement, with bind names that are no column's: an UPDATE reserves
-# its table's column names (`site_id`) for SET values, so that one fails to compile. One more
-# use, only while one is left: atomic on both databases (PostgreSQL re-checks the condition on
-# the row it locks), so concurrent checkouts never overuse a coupon.
-_CLAIM = (
-    update(Coupon)
-    .where(
-        Coupon.site_id == bindparam("coupon_site_id"),
-        Coupon.id == bindparam("coupon_id"),
-        or_(Coupon.quantity.is_(None), Coupon.quantity_used < Coupon.quantity),
-    )
-    .values(quantity_used=Coupon.quantity_used + 1, updated_at=bindparam("now"))
-    .execution_options(synchronize_session=False)
-)
-
 
 class OrderRepository(Repository[Order]):
     model = Order
@@ -76,12 +58,6 @@ class OrderRepository(Repository[Order]):
         statement = _BUNDLE_COURSES if product.productable_type == "Bundle" else _COURSE
         params = {"site_id": self.site_id, "id": product.productable_id}
         return list(self.session.scalars(statement, params))
-
-    def claim(self, coupon: Coupon) -> bool:
-        """Use ``coupon`` once; False when it was used up (perhaps by a concurrent checkout)."""
-        params = {"coupon_site_id": self.site_id, "coupon_id": coupon.id, "now": self.scope.now}
-        result: CursorResult[Any] = self.session.execute(_CLAIM, params)  # type: ignore[assignment]
-        return result.rowcount == 1
 
     def add_item(self, order: Order) -> OrderItem:
         """The order's one item: its product, at its price."""

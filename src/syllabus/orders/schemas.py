@@ -4,13 +4,13 @@ from typing import Annotated, Any
 
 from sqlalchemy import select
 
-from syllabus.kit.schemas import DecimalString, ResponseSchema, Timestamp
+from syllabus.kit.schemas import INT64_MAX, DecimalString, ResponseSchema, Timestamp
 from syllabus.kit.wire import From
 from syllabus.models import Coupon, Order, OrderItem, User
 from syllabus.models.order import dollars
 
-# Amounts in cents are 32-bit integer columns (orders, items, external order transactions).
-MAX_CENTS = 2**31 - 1
+# Amounts in cents are 64-bit integer columns (orders, items, external order transactions).
+MAX_CENTS = INT64_MAX
 
 
 class OrderItemRead(ResponseSchema):

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
-from syllabus.auth import SiteRef
-from syllabus.clock import clock
-from syllabus.config import Settings
 from syllabus.context import Scope
+from syllabus.coupons.repository import CouponRepository
 from syllabus.enrollments.service import USER_NOT_FOUND, EnrollmentService
 from syllabus.errors import Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
-from syllabus.models import Order, Product, Site, User
+from syllabus.models import Order, Product, User
 from syllabus.models.promotion import cents, discounted_cents
 from syllabus.orders.repository import ORDER_PAYLOAD, OrderRepository
 from syllabus.orders.schemas import MAX_CENTS
@@ -78,6 +74,7 @@ class CheckoutService:
         self.orders = OrderRepository(scope)
         self.users = UserRepository(scope)
         self.promotions = PromotionRepository(scope)
+        self.coupons = CouponRepository(scope)
         self.enrollments = EnrollmentService(scope)
 
     def checkout(self, user_id: int, product_id: int, coupon_code: str | None = None) -> JSONObject:
@@ -112,8 +109,7 @@ class CheckoutService:
                 raise Unprocessable.field(
                     "coupon_code", f"{coupon_code} is not a valid coupon for this product"
                 )
-            # CouponRepository.claim is the shared one, but its statement cannot compile yet.
-            if not self.orders.claim(offer.coupon):
+            if not self.coupons.claim(offer.coupon):
                 raise Unprocessable.field("coupon_code", f"{coupon_code} has been used up")
             promotion = offer.promotion
             amount = discounted_cents(amount, promotion.discount_type, promotion.amount)
@@ -130,9 +126,3 @@ class CheckoutService:
         for course in self.orders.courses_of(product):
             self.enrollments.enroll(user, course, now, expiry_date, update=True)
         return found(self.orders.read(order.id))
-
-
-def site_scope(session: Session, site: Site, settings: Settings) -> Scope:
-    """A unit of work on ``site`` outside the Admin API (the control plane, the CLI)."""
-    ref = SiteRef(site.id, site.subdomain, site.global_id, site.clock_offset_seconds)
-    return Scope(session, ref, clock.now(site.clock_offset_seconds), settings)

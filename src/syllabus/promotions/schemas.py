@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from syllabus.coupons.schemas import INT32_MAX
 from syllabus.enrollments.schemas import NullableTimestamp
@@ -17,15 +17,7 @@ from syllabus.kit.schemas import (
 )
 from syllabus.kit.validation import Required
 
-
-def _given(value: object) -> object:
-    # A null type is blank (as a missing one is), not a value outside the list.
-    if value is None:
-        raise ValueError("can't be blank")
-    return value
-
-
-DiscountType = Annotated[Literal["fixed", "percentage"], BeforeValidator(_given)]
+DiscountType = Literal["fixed", "percentage"]
 # Dollars off, or percent off; its range depends on the discount type (the service checks it).
 Amount = Annotated[Decimal, Field(max_digits=12)]
 # Billing periods of a subscription or payment plan the discount lasts.

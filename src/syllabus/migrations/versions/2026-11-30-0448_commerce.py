@@ -320,7 +320,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("amount", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("reference", sa.String(length=255), nullable=True),
         sa.Column("site_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -361,7 +361,7 @@ def upgrade() -> None:
             "product_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.Column("product_name", sa.String(length=255), nullable=True),
-        sa.Column("amount_cents", sa.Integer(), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("payment_type", sa.String(length=16), nullable=False),
         sa.Column("subscription", sa.Boolean(), nullable=False),
@@ -436,7 +436,7 @@ def upgrade() -> None:
             "product_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.Column("product_name", sa.String(length=255), nullable=True),
-        sa.Column("amount_cents", sa.Integer(), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
         sa.Column("site_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "id",
