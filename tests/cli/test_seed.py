@@ -15,18 +15,28 @@ from sqlalchemy.orm import Session
 from syllabus.db import Database
 from syllabus.models import (
     CONTENTABLE_TYPES,
+    Bundle,
     Chapter,
+    Collection,
     Content,
+    Coupon,
     Course,
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
     Event,
+    ExternalOrder,
+    ExternalOrderTransaction,
     Group,
     GroupMembership,
     Instructor,
+    Order,
+    OrderItem,
     Product,
+    ProductPrice,
+    Promotion,
     User,
+    collection_memberships,
     course_admins,
 )
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
@@ -201,7 +211,8 @@ class TestSeed:
         site_id = seed("--users", "30", "--courses", "4", "--enrollments", "70")
         with database.transaction(write=False) as session:
             models = (User, Course, Product, Enrollment, Instructor, Group)
-            assert _counts(session, site_id, *models) == [30, 4, 4, 70, 2, 2]
+            # 4 courses and 1 bundle (a bundle for every 3 courses) are products.
+            assert _counts(session, site_id, *models) == [30, 4, 5, 70, 2, 2]
             assert _count(session, Chapter, site_id) >= 4 * 3
             assert _count(session, GroupMembership, site_id) > 0
             definitions = session.scalars(
@@ -223,6 +234,61 @@ class TestSeed:
             assert statuses == {"published"}
             prices = session.scalars(select(Product.price).where(Product.site_id == site_id)).all()
             assert all(isinstance(price, Decimal) for price in prices)
+
+    def test_sells_its_courses(self, seed: Seeder, database: Database) -> None:
+        """Prices, bundles, categories, promotions with coupons, orders and external orders,
+        consistent with each other as checkout would have left them."""
+        site_id = seed("--users", "40", "--courses", "7", "--enrollments", "150")
+        with database.transaction(write=False) as session:
+            models = (Bundle, Promotion, Order, OrderItem, ExternalOrder)
+            # 7 courses: 2 bundles; welcome, launch and bundle promotions; 25 orders; 3 external.
+            assert _counts(session, site_id, *models) == [2, 3, 25, 25, 3]
+            products = session.scalars(select(Product).where(Product.site_id == site_id)).all()
+            prices = session.scalars(
+                select(ProductPrice).where(ProductPrice.site_id == site_id)
+            ).all()
+            assert sorted((p.product_id, p.price) for p in prices) == sorted(
+                (p.id, p.price) for p in products
+            )
+            assert all(p.is_primary for p in prices)
+            kinds = sorted(p.productable_type for p in products)
+            assert kinds == ["Bundle"] * 2 + ["Course"] * 7
+            default = session.scalar(
+                select(Collection.id).where(
+                    Collection.site_id == site_id, Collection.is_default.is_(True)
+                )
+            )
+            in_default = session.scalar(
+                select(func.count()).where(collection_memberships.c.collection_id == default)
+            )
+            assert in_default == len(products)
+            orders = session.scalars(select(Order).where(Order.site_id == site_id)).all()
+            welcome = session.scalars(
+                select(Coupon).where(Coupon.site_id == site_id, Coupon.code == "WELCOME10")
+            ).one()
+            used = [o for o in orders if o.coupon_id is not None]
+            assert welcome.quantity_used == len(used) > 0
+            for order in orders:
+                product = session.get(Product, order.product_id)
+                assert product is not None
+                full = int(product.price * 100)
+                assert order.amount_cents == (
+                    full if order.coupon_id is None else round(full * Decimal("0.9"))
+                )
+                enrollment = session.scalar(
+                    select(Enrollment).where(
+                        Enrollment.user_id == order.user_id,
+                        Enrollment.course_id == product.productable_id,
+                    )
+                )
+                assert enrollment is not None
+                assert not enrollment.is_free_trial
+            refunds = session.scalars(
+                select(ExternalOrderTransaction.action).where(
+                    ExternalOrderTransaction.site_id == site_id
+                )
+            ).all()
+            assert sorted(refunds) == ["purchase"] * 3 + ["refund"]
 
     def test_enrollments_have_varied_progress(self, seed: Seeder, database: Database) -> None:
         site_id = seed("--users", "60", "--courses", "5", "--enrollments", "250")
@@ -347,7 +413,8 @@ class TestSeed:
             products = session.scalars(select(Product.slug).where(Product.site_id == site_id)).all()
         assert len(set(emails)) == 40
         assert len(set(slugs)) == 6
-        assert len(set(products)) == 6
+        # 6 courses and a bundle from each seeding: every product slug distinct.
+        assert len(set(products)) == len(products) == 8
 
     def test_does_not_collide_with_users_created_otherwise(
         self, seed: Seeder, database: Database

@@ -102,6 +102,9 @@ def _seed_lines(summary: SeedSummary) -> list[str]:
         f"{summary.enrollments} enrollments",
         f"{summary.groups} new groups, {summary.group_memberships} group memberships, "
         f"{summary.profile_field_definitions} new custom profile field definitions",
+        f"{summary.bundles} bundles, {summary.categories} new categories, {summary.promotions} "
+        f"promotions with {summary.coupons} coupons, {summary.orders} orders, "
+        f"{summary.external_orders} external orders",
     ]
 
 

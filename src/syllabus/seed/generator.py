@@ -18,7 +18,7 @@ import heapq
 import random
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -45,6 +45,7 @@ from syllabus.models import (
 from syllabus.models.base import stamped
 from syllabus.models.user import email_key, encode_roles
 from syllabus.seed import names
+from syllabus.seed.commerce import MAX_BOUGHT, Bought, Listed, seed_commerce
 
 BATCH = 5_000
 WINDOW = timedelta(days=180)
@@ -76,6 +77,12 @@ class SeedSummary:
     groups: int
     group_memberships: int
     enrollments: int
+    bundles: int
+    categories: int
+    promotions: int
+    coupons: int
+    orders: int
+    external_orders: int
 
 
 def check_counts(users: int, courses: int, enrollments: int) -> None:
@@ -352,14 +359,25 @@ class _Seeder:
         definitions, new_definitions = self.definitions()
         user_ids, values = self.users(planned_users, definitions)
         instructor_ids = self.instructors(planned_instructors)
-        course_ids, chapters, contents = self.courses(planned_courses, instructor_ids)
+        course_ids, product_ids, chapters, contents = self.courses(planned_courses, instructor_ids)
         self.insert(
             course_admins,
             [{"course_id": course_ids[c], "user_id": user_ids[u]} for u, c in admin_links],
         )
         groups, memberships = self.groups(planned_groups, planned_users, user_ids)
-        # Last: enrollments draw from the random stream while they are written.
-        self.enrollments(enrollment_count, planned_users, planned_courses, user_ids, course_ids)
+        # Then enrollments, which draw from the random stream while they are written, and what
+        # was sold: drawn after everything above, so that adding it changed none of that.
+        bought = self.enrollments(
+            enrollment_count, planned_users, planned_courses, user_ids, course_ids
+        )
+        sales = seed_commerce(
+            self,
+            [Listed(c.name, c.price, c.created_ms) for c in planned_courses],
+            course_ids,
+            product_ids,
+            user_ids,
+            bought,
+        )
         self.advance("Done")
         return SeedSummary(
             users=user_count,
@@ -374,6 +392,7 @@ class _Seeder:
             groups=groups,
             group_memberships=memberships,
             enrollments=enrollment_count,
+            **asdict(sales),
         )
 
     def definitions(self) -> tuple[dict[str, int], int]:
@@ -472,7 +491,7 @@ class _Seeder:
 
     def courses(
         self, planned: list[_PlannedCourse], instructor_ids: list[int]
-    ) -> tuple[list[int], int, int]:
+    ) -> tuple[list[int], list[int], int, int]:
         site_id = self.site.id
         taken = set(self.session.scalars(select(Course.slug).where(Course.site_id == site_id)))
         taken |= set(self.session.scalars(select(Product.slug).where(Product.site_id == site_id)))
@@ -558,7 +577,7 @@ class _Seeder:
                     )
         self.insert(Content, content_rows)
         self.advance("Courses", len(planned))
-        return course_ids, len(chapter_rows), len(content_rows)
+        return course_ids, product_ids, len(chapter_rows), len(content_rows)
 
     def groups(
         self,
@@ -616,8 +635,9 @@ class _Seeder:
         courses: list[_PlannedCourse],
         user_ids: list[int],
         course_ids: list[int],
-    ) -> None:
-        """Distinct (user, course) pairs, written oldest first in batches (a million fit in memory)."""
+    ) -> list[Bought]:
+        """Distinct (user, course) pairs, written oldest first in batches (a million fit in memory);
+        the first full enrollments come back as what their users bought."""
         rng = self.rng
         pairs = rng.sample(range(len(users) * len(courses)), count)
         # Enrolled after both the user and the course existed, up to now.
@@ -628,16 +648,19 @@ class _Seeder:
             for p in pairs
         ]
         order = _oldest_first(created)
+        bought: list[Bought] = []
         for start in range(0, count, BATCH):
             rows = []
             for index in order[start : start + BATCH]:
                 user, course = divmod(pairs[index], len(courses))
-                rows.append(
-                    self.enrollment_row(
-                        user_ids[user], course_ids[course], created[index], courses[course]
-                    )
+                row = self.enrollment_row(
+                    user_ids[user], course_ids[course], created[index], courses[course]
                 )
+                rows.append(row)
+                if row["activated_at"] is not None and len(bought) < MAX_BOUGHT:
+                    bought.append(Bought(row["user_id"], course, row["activated_at"]))
             self.insert(Enrollment, rows, "Enrollments")
+        return bought
 
     def enrollment_row(
         self, user_id: int, course_id: int, created_ms: int, course: _PlannedCourse
