@@ -41,10 +41,17 @@ def syllabus_binary() -> str:
     raise BenchError(f"no `syllabus` next to {sys.executable}: run `make install` first")
 
 
+# Bumped whenever `syllabus seed` writes something new, so that an older dataset is re-seeded.
+SEED_VERSION = 2  # 2: commerce (products' prices, bundles, promotions, orders)
+# The control plane's token in every bench server: checkout is measured through it.
+ADMIN_TOKEN = "bench-admin-token"
+
+
 def server_env(database_url: str) -> dict[str, str]:
     """The environment for every syllabus process: no rate limit, no Redis, this database."""
     env = dict(os.environ)
     env.pop("SYLLABUS_REDIS_URL", None)
+    env["SYLLABUS_ADMIN_TOKEN"] = ADMIN_TOKEN
     env["SYLLABUS_DATABASE_URL"] = database_url
     env["SYLLABUS_RATE_LIMIT_PER_MINUTE"] = "off"
     env["SYLLABUS_LOG_LEVEL"] = "warning"
@@ -199,6 +206,7 @@ def prepare(
         saved = json.loads(marker.read_text())
         if (
             saved.get("params") == asdict(params)
+            and saved.get("seed_version") == SEED_VERSION
             and saved.get("method") == method
             and saved.get("complete")
             and site_counts(url, saved["subdomain"]) is not None
@@ -291,6 +299,7 @@ def save_marker(dataset: Dataset) -> None:
         json.dumps(
             {
                 "complete": True,
+                "seed_version": SEED_VERSION,
                 "subdomain": dataset.subdomain,
                 "api_key": dataset.api_key,
                 "params": asdict(dataset.params),

@@ -156,6 +156,15 @@ def _throughput_ratio(
     return Ratio(name, value, ">= 1.00x", value >= 1.0, detail)
 
 
+def _within(name: str, ours: WrkResult | None, reference: WrkResult | None) -> Ratio:
+    """A list's throughput against the enrollments list's: within 10% (the commerce target)."""
+    if ours is None or reference is None or reference.rps == 0:
+        return Ratio(name, None, ">= 0.90x", None, "not measured")
+    value = round(ours.rps / reference.rps, 2)
+    detail = f"{ours.rps:,.0f} vs {reference.rps:,.0f} req/s"
+    return Ratio(name, value, ">= 0.90x", value >= 0.9, detail)
+
+
 def ratios(
     syllabus: ServerRun,
     json_server: ServerRun | None,
@@ -184,6 +193,13 @@ def ratios(
             "Prism",
         ),
     ]
+    found.append(
+        _within(
+            "products-list / enrollments-list",
+            syllabus.result(names["products_list"]),
+            syllabus.result(names["enrollments_list"]),
+        )
+    )
     worst = max(syllabus.results or [], key=lambda result: result.p99_ms, default=None)
     if worst is not None:
         found.append(

@@ -53,6 +53,11 @@ USERS_BY_ID = "GET /users/{id}"
 USERS_BY_EMAIL = "GET /users?query[email]"
 ENROLLMENTS_LIST = "GET /enrollments?query[course_id]&page=N"
 USERS_CREATE = "POST /users"
+PRODUCTS_LIST = "GET /products"
+BY_COUPON = "GET /promotions/by_coupon"
+CHECKOUT = "POST /_syllabus/.../checkout"
+# A coupon the seed gives every site (its welcome offer applies to every product).
+COUPON = "WELCOME10"
 JS_BY_ID = "json-server GET /users/1"
 JS_LIST = "json-server GET /users?_page=2&_limit=25"
 PRISM_BY_ID = "prism GET /users/1"
@@ -326,6 +331,11 @@ class Bench:
             self.ids["courses_error"] = "the bench site has no courses"
             return
         self.ids["course_id"] = course_ids[0]
+        products = http_request(port, "GET", f"{API}/products?limit=1", headers=headers)
+        if products.ok and products.json()["items"]:
+            self.ids["product_id"] = products.json()["items"][0]["id"]
+        else:
+            self.ids["products_error"] = f"GET /products answered {products.status}, or nothing"
         best: tuple[int, int] | None = None
         for course_id in course_ids[:250]:
             answer = http_request(
@@ -432,6 +442,8 @@ class Bench:
             reason = ids.get("enrollments_error") or ids.get("courses_error") or "no course id"
             self.skip(run, ENROLLMENTS_LIST, reason)
 
+        self.run_commerce(port, headers, pid)
+
         post_headers = {**headers, "Content-Type": "application/json"}
         body = (
             f'{{"first_name":"Bench","last_name":"Probe",'
@@ -452,6 +464,45 @@ class Bench:
                 probe=info,
                 server_pid=pid,
             )
+
+    def run_commerce(self, port: int, headers: dict[str, str], pid: int) -> None:
+        """The products list, a coupon lookup, and checkout (the control plane's purchase)."""
+        run = self.syllabus
+        product = self.ids.get("product_id")
+        if product is None:
+            for name in (PRODUCTS_LIST, BY_COUPON, CHECKOUT):
+                self.skip(run, name, self.ids.get("products_error", "no product"))
+            return
+        gets = (
+            (PRODUCTS_LIST, f"{API}/products"),
+            (BY_COUPON, f"{API}/promotions/by_coupon?product_id={product}&coupon_code={COUPON}"),
+        )
+        for name, path in gets:
+            ok, info, reason = self.probe(port, "GET", path, headers)
+            if ok:
+                self.wrk(run, name, port, path, headers, probe=info, server_pid=pid)
+            else:
+                self.skip(run, name, reason)
+        admin = {"Authorization": f"Bearer {dataset.ADMIN_TOKEN}"}
+        path = f"/_syllabus/sites/{self.data.subdomain if self.data else ''}/checkout"
+        body = f'{{"user_id":{self.ids["user_id"]},"product_id":{product}}}'
+        ok, info, reason = self.probe(
+            port, "POST", path, {**admin, "Content-Type": "application/json"}, body.encode()
+        )
+        if not ok:
+            self.skip(run, CHECKOUT, reason)
+            return
+        self.wrk(
+            run,
+            CHECKOUT,
+            port,
+            path,
+            admin,
+            script="post.lua",
+            script_args=(body,),
+            probe=info,
+            server_pid=pid,
+        )
 
     # -- anchors ------------------------------------------------------------------------------
 
@@ -536,6 +587,7 @@ class Bench:
                 "courses_by_id": COURSES_BY_ID,
                 "users_by_id": USERS_BY_ID,
                 "enrollments_list": ENROLLMENTS_LIST,
+                "products_list": PRODUCTS_LIST,
             },
         )
 

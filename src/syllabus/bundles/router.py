@@ -57,8 +57,7 @@ async def create_enrollment_in_bundle(
 ) -> Response:
     """Enroll a user in every course of a bundle, at once. Answers 201 with no body, as the
     spec documents it; an enrollment the user already has is updated, not duplicated."""
-    await api.run(lambda scope: BundleService(scope).enroll(id, body), write=True)
-    return Response(status_code=api.status_code)
+    return await api.write(lambda scope: BundleService(scope).enroll(id, body))
 
 
 @router.put("/{id}/enrollments", operation_id="updateEnrollmentsInBundle", status_code=204)

@@ -22,8 +22,7 @@ router = APIRouter(prefix="/collection_memberships", tags=["Category Memberships
 async def add_products_to_category(api: ApiDep, id: PathId, body: MembershipsRequest) -> Response:
     """Add products to a category; those already in it stay. Thinkific answers 201 with no
     body."""
-    await api.run(lambda scope: MembershipService(scope).add(id, body.product_ids), write=True)
-    return Response(status_code=api.status_code)
+    return await api.write(lambda scope: MembershipService(scope).add(id, body.product_ids))
 
 
 @router.delete("/{id}", operation_id="deleteProductsByID", status_code=204)
