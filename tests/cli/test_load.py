@@ -11,25 +11,42 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import Result
 
 from syllabus.db import Database
+from syllabus.errors import Unprocessable
 from syllabus.models import (
     Base,
+    Bundle,
     Chapter,
+    Collection,
     Content,
+    Coupon,
     Course,
     CustomProfileFieldDefinition,
     Enrollment,
     Event,
+    ExternalOrder,
+    ExternalOrderTransaction,
     Group,
     GroupMembership,
     Instructor,
     Product,
+    ProductPrice,
+    Promotion,
     User,
 )
+from syllabus.orders.service import CheckoutService
+from tests.bundles.helpers import bundle_body
+from tests.categories.helpers import category_body
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
+from tests.control.test_seed_load import events_of
+from tests.factories import make_course
+from tests.orders.helpers import Buyer, Item, frozen_clock, order_body
+from tests.products.helpers import Made, price_body, product_body
+from tests.promotions.helpers import coupon_body, promotion_body
+from tests.support import SiteClient, assert_answers
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
 
@@ -273,7 +290,8 @@ class TestLoadExample:
                 (emails[e.user_id], slugs[e.course_id]): e
                 for e in session.scalars(select(Enrollment).where(Enrollment.site_id == site.id))
             }
-            assert len(enrollments) == 5
+            # The file's five, and four that its orders made.
+            assert len(enrollments) == 9
             done = enrollments["ada@example.com", "intro-to-python"]
             assert done.activated_at == when("2024-01-15T09:00:00")
             assert done.started_at == when("2024-01-15T09:30:00")
@@ -307,8 +325,13 @@ class TestLoadExample:
                 "Apollo Team": ["ada@example.com", "margaret@example.com"],
                 "Founders Circle": ["alan@example.com", "grace@example.com", "linus@example.com"],
             }
+            # Only the products and the orders (through checkout) record events.
             events = session.scalars(select(Event).where(Event.site_id == site.id)).all()
-            assert events == []
+            assert {(event.resource, event.action) for event in events} == {
+                ("product", "created"),
+                ("order", "created"),
+                ("enrollment", "created"),
+            }
 
         response = site.get("/users", params={"query[group_id]": 0})
         assert response.status_code == 200
@@ -415,7 +438,11 @@ class TestLoadUpdates:
             enrollment = session.scalars(
                 select(Enrollment)
                 .join(User, User.id == Enrollment.user_id)
-                .where(User.site_id == site_id, User.email_key == "linus@example.com")
+                .where(
+                    User.site_id == site_id,
+                    User.email_key == "linus@example.com",
+                    Enrollment.course_id == course.id,
+                )
             ).one()
             assert enrollment.percentage_completed == 1.0
             assert enrollment.completed_at is not None
@@ -444,7 +471,7 @@ class TestLoadUpdates:
             enrollments = session.scalars(
                 select(Enrollment).where(Enrollment.site_id == site_id)
             ).all()
-        assert len(enrollments) == 7
+        assert len(enrollments) == 11
         started = [e for e in enrollments if e.percentage_completed == 0.2]
         assert len(started) == 1
         assert started[0].started_at is not None
@@ -462,6 +489,650 @@ class TestLoadUpdates:
                 )
             ).all()
         assert sorted(labels) == ["Company size", "Country", "Job title", "Student number"]
+
+
+NOW_TEXT = "2025-01-10T09:15:30.250Z"  # tests.orders.helpers' frozen now, as the wire writes it
+
+
+def items_of(site: SiteClient, path: str, **params: Any) -> list[dict[str, Any]]:
+    response = site.get(path, params={"limit": 250, **params})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+@dataclass(frozen=True)
+class Sold:
+    """A course or bundle the example declares, and its product (with its primary price)."""
+
+    made: Made
+    price_id: int
+
+
+def sold(site: SiteClient, model: type[Course] | type[Bundle], slug: str) -> Sold:
+    def read(session: Any) -> Sold:
+        row = session.scalars(
+            select(model).where(model.site_id == site.id, model.slug == slug)
+        ).one()
+        price = session.scalars(
+            select(ProductPrice.id).where(ProductPrice.product_id == row.product_id)
+        ).one()
+        return Sold(Made(row.id, row.product_id, row.name, slug), price)
+
+    return site.db(read)
+
+
+def id_of(site: SiteClient, model: Any, **equal: Any) -> int:
+    statement = select(model.id).where(
+        model.site_id == site.id, *(getattr(model, k) == v for k, v in equal.items())
+    )
+    return int(site.db(lambda session: session.scalars(statement).one()))
+
+
+def loaded_site(load: Loader, http: TestClient, database: Database, text: str = "") -> SiteClient:
+    """The example loaded (then ``text``, if given), and a client of the site."""
+    first = load()
+    assert first.exit_code == 0, first.output
+    if text:
+        second = load(text)
+        assert second.exit_code == 0, second.output
+    return client_for(http, database, load.subdomain, printed_key(first))
+
+
+@dataclass(frozen=True)
+class Example:
+    """The example's products, as the load leaves them."""
+
+    python: Sold
+    viz: Sold
+    algorithms: Sold
+    bundle: Sold
+
+    @classmethod
+    def of(cls, site: SiteClient) -> Example:
+        return cls(
+            sold(site, Course, "intro-to-python"),
+            sold(site, Course, "data-viz-basics"),
+            sold(site, Course, "algorithms-preview"),
+            sold(site, Bundle, "python-and-viz"),
+        )
+
+    def viz_product(self, all_id: int, price: str) -> dict[str, Any]:
+        """The product of the example's data-viz course, at ``price``."""
+        viz = self.viz
+        return product_body(
+            viz.made,
+            created_at=NOW_TEXT,
+            price=price,
+            position=1,
+            hidden=True,
+            collection_ids=[all_id],
+            product_prices=[price_body(viz.price_id, viz.made.name, price=price)],
+            instructor_names="Edsger Dijkstra",
+        )
+
+    def products(self, all_id: int, programming_id: int) -> list[dict[str, Any]]:
+        """``GET /products``: the example's products, as the whole file leaves them."""
+        python, algorithms, bundle = self.python, self.algorithms, self.bundle
+        return [
+            product_body(
+                python.made,
+                created_at=NOW_TEXT,
+                price="49.0",
+                has_certificate=True,
+                days_until_expiry=365,
+                keywords="python, programming, beginners",
+                description="<p>Variables, functions, files and a first project.</p>",
+                collection_ids=sorted([all_id, programming_id]),
+                product_prices=[price_body(python.price_id, python.made.name)],
+                instructor_names="Grace Hopper",
+            ),
+            self.viz_product(all_id, "99.99"),
+            product_body(
+                algorithms.made,
+                created_at=NOW_TEXT,
+                price="0.0",
+                position=2,
+                status="draft",
+                private=True,
+                collection_ids=[programming_id],
+                product_prices=[
+                    price_body(
+                        algorithms.price_id,
+                        algorithms.made.name,
+                        price="0.0",
+                        payment_type="free",
+                    )
+                ],
+                instructor_names="Edsger Dijkstra",
+            ),
+            product_body(
+                bundle.made,
+                created_at=NOW_TEXT,
+                productable_type="Bundle",
+                price="129.0",
+                position=3,
+                has_certificate=True,
+                description="<p>Both courses, for less.</p>",
+                collection_ids=sorted([all_id, programming_id]),
+                product_prices=[price_body(bundle.price_id, bundle.made.name, price="129.0")],
+                instructor_names="Grace Hopper, Edsger Dijkstra",
+            ),
+        ]
+
+
+def alphabetical(body: dict[str, Any]) -> dict[str, Any]:
+    """A webhook payload: the API object with alphabetical keys (FIDELITY §7.2)."""
+    return {key: body[key] for key in sorted(body)}
+
+
+@pytest.mark.usefixtures(frozen_clock.__name__)
+class TestLoadCommerce:
+    def test_sells_the_examples_products(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        example = Example.of(site)
+        all_id = id_of(site, Collection, slug="all")
+        programming_id = id_of(site, Collection, slug="programming")
+
+        expected = example.products(all_id, programming_id)
+        assert items_of(site, "/products") == expected
+        assert_answers(
+            site.get(f"/bundles/{example.bundle.made.id}"),
+            200,
+            bundle_body(
+                example.bundle.made.id,
+                "Python and Data Viz",
+                "python-and-viz",
+                description="<p>Both courses, for less.</p>",
+                banner_image_url="https://example.com/banners/python-and-viz.png",
+                course_ids=[example.python.made.id, example.viz.made.id],
+                bundle_card_image_url="https://example.com/cards/python-and-viz.png",
+                tagline="Code, then chart",
+            ),
+        )
+        assert items_of(site, "/collections") == [
+            category_body(
+                all_id,
+                "All Courses",
+                "all",
+                created_at=NOW_TEXT,
+                default=True,
+                product_ids=sorted(
+                    [
+                        example.python.made.product_id,
+                        example.viz.made.product_id,
+                        example.bundle.made.product_id,
+                    ]
+                ),
+            ),
+            category_body(
+                programming_id,
+                "Programming",
+                "programming",
+                description="Learn to write code.",
+                created_at=NOW_TEXT,
+                product_ids=sorted(
+                    [
+                        example.python.made.product_id,
+                        example.algorithms.made.product_id,
+                        example.bundle.made.product_id,
+                    ]
+                ),
+            ),
+        ]
+        # The products were created before the categories took them in.
+        created = [e for e in events_of(site) if e["resource"] == "product"]
+        assert [(e["action"], e["payload"]) for e in created] == [
+            ("created", alphabetical({**body, "collection_ids": []})) for body in expected
+        ]
+        assert all(list(e["payload"]) == sorted(e["payload"]) for e in created)
+
+    def test_makes_the_examples_promotions_and_orders_through_checkout(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        example = Example.of(site)
+        spring = id_of(site, Promotion, name="Spring Sale")
+        launch = id_of(site, Promotion, name="Bundle Launch")
+        spring20 = id_of(site, Coupon, code="SPRING20")
+        launch30 = id_of(site, Coupon, code="LAUNCH30")
+
+        assert items_of(site, "/promotions") == [
+            promotion_body(
+                spring,
+                name="Spring Sale",
+                description="20% off everything",
+                starts_at="2024-03-01T00:00:00.000Z",
+                amount="20.0",
+                coupon_ids=[spring20],
+                created_at=NOW_TEXT,
+            ),
+            promotion_body(
+                launch,
+                name="Bundle Launch",
+                expires_at="2099-01-01T00:00:00.000Z",
+                discount_type="fixed",
+                amount="30.0",
+                coupon_ids=[launch30],
+                product_ids=[example.bundle.made.product_id],
+                created_at=NOW_TEXT,
+            ),
+        ]
+        # Each was used once, by checkout.
+        assert items_of(site, "/coupons", promotion_id=spring) == [
+            coupon_body(
+                spring20,
+                spring,
+                "SPRING20",
+                note="Newsletter",
+                quantity=100,
+                quantity_used=1,
+                created_at=NOW_TEXT,
+            )
+        ]
+        assert items_of(site, "/coupons", promotion_id=launch) == [
+            coupon_body(launch30, launch, "LAUNCH30", quantity_used=1, created_at=NOW_TEXT)
+        ]
+
+        grace = Buyer(
+            id_of(site, User, email_key="grace@example.com"), "grace@example.com", "Grace", "Hopper"
+        )
+        linus = Buyer(
+            id_of(site, User, email_key="linus@example.com"),
+            "Linus@Example.com",
+            "Linus",
+            "Torvalds",
+        )
+        ada = Buyer(
+            id_of(site, User, email_key="ada@example.com"), "ada@example.com", "Ada", "Lovelace"
+        )
+        bundle = Item(example.bundle.made.product_id, "Python and Data Viz")
+        viz = Item(example.viz.made.product_id, "Data Visualization Basics")
+        algorithms = Item(example.algorithms.made.product_id, "Algorithms (Coming Soon)")
+        orders = items_of(site, "/orders")
+        ids = [order["id"] for order in orders]
+        # $129 less $30; $99.99 less 20%, to the cent; free.
+        assert orders == [
+            order_body(
+                ids[0],
+                grace,
+                bundle,
+                9900,
+                coupon_code="LAUNCH30",
+                coupon_id=launch30,
+                created_at=NOW_TEXT,
+            ),
+            order_body(
+                ids[1],
+                linus,
+                viz,
+                7999,
+                coupon_code="SPRING20",
+                coupon_id=spring20,
+                created_at=NOW_TEXT,
+            ),
+            order_body(ids[2], ada, algorithms, 0, created_at=NOW_TEXT),
+        ]
+        # Checkout enrolled each buyer, and recorded the order, then its enrollments.
+        enrolled = {
+            (e["user_email"], e["course_name"], e["activated_at"])
+            for e in items_of(site, "/enrollments")
+            if e["activated_at"] == NOW_TEXT
+        }
+        assert enrolled == {
+            ("grace@example.com", "Introduction to Python", NOW_TEXT),
+            ("grace@example.com", "Data Visualization Basics", NOW_TEXT),
+            ("Linus@Example.com", "Data Visualization Basics", NOW_TEXT),
+            ("ada@example.com", "Algorithms (Coming Soon)", NOW_TEXT),
+        }
+        topics = [f"{e['resource']}.{e['action']}" for e in events_of(site)]
+        assert topics == [
+            *["product.created"] * 4,
+            "order.created",
+            "enrollment.created",
+            "enrollment.created",
+            "order.created",
+            "enrollment.created",
+            "order.created",
+            "enrollment.created",
+        ]
+        orders_recorded = [e["payload"]["id"] for e in events_of(site) if e["resource"] == "order"]
+        assert orders_recorded == ids
+
+    def test_stores_the_examples_external_order_without_enrolling(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        margaret = id_of(site, User, email_key="margaret@example.com")
+        python = Example.of(site).python.made.product_id
+
+        def stored(session: Any) -> list[tuple[Any, ...]]:
+            order = session.scalars(
+                select(ExternalOrder).where(ExternalOrder.site_id == site.id)
+            ).one()
+            transactions = session.scalars(
+                select(ExternalOrderTransaction)
+                .where(ExternalOrderTransaction.external_order_id == order.id)
+                .order_by(ExternalOrderTransaction.id)
+            ).all()
+            return [
+                (order.user_id, order.product_id, order.payment_provider, order.order_type),
+                *((t.action, t.amount, t.currency, t.reference) for t in transactions),
+            ]
+
+        assert site.db(stored) == [
+            (margaret, python, "Stripe", "one-time"),
+            ("purchase", 4900, "USD", "ch_1001"),
+            ("refund", 900, "USD", "re_1001"),
+        ]
+        # Margaret's enrollment in the course is the file's own (expired), not a purchase's.
+        enrollments = items_of(site, "/enrollments", **{"query[user_id]": margaret})
+        python_enrollment = [e for e in enrollments if e["course_name"] == "Introduction to Python"]
+        assert [e["activated_at"] for e in python_enrollment] == ["2023-06-01T00:00:00.000Z"]
+
+    def test_loading_twice_buys_once_and_records_nothing_new(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        events = events_of(site)
+        rows = load.rows()
+
+        again = load()
+
+        assert again.exit_code == 0, again.output
+        assert "nothing changed" in one_line(again.stdout)
+        assert tally_of(again, "orders") == ["0", "0", "3", "0"]
+        assert tally_of(again, "bundles") == ["0", "0", "1", "0"]
+        assert tally_of(again, "coupons") == ["0", "0", "2", "0"]
+        assert events_of(site) == events
+        assert load.rows() == rows
+
+    def test_a_second_file_changes_what_it_declares(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        example = Example.of(site)
+        before = len(events_of(site))
+        spring = id_of(site, Promotion, name="Spring Sale")
+        result = load(
+            """\
+            courses:
+              - { slug: data-viz-basics, name: Data Visualization Basics, price: 89 }
+            bundles:
+              - slug: python-and-viz
+                name: Python and Data Viz
+                courses: [data-viz-basics, intro-to-python]
+            categories:
+              - { slug: programming, products: [python-and-viz] }
+            promotions:
+              - name: Spring Sale
+                discount_type: percentage
+                amount: 25
+                coupons:
+                  - { code: SPRING25 }
+            orders:
+              # Already bought: left alone.
+              - { user: grace@example.com, product: python-and-viz }
+              # With a coupon this same file makes.
+              - { user: margaret@example.com, product: python-and-viz, coupon: SPRING25 }
+            external_orders:
+              - user: margaret@example.com
+                product: intro-to-python
+                payment_provider: Stripe
+                order_type: one-time
+                transactions:
+                  - { action: purchase, amount: 1, currency: usd }
+            """
+        )
+
+        assert result.exit_code == 0, result.output
+        assert tally_of(result, "courses") == ["0", "1", "0", "0"]
+        assert tally_of(result, "bundles") == ["0", "1", "0", "0"]
+        assert tally_of(result, "categories") == ["0", "1", "0", "0"]
+        assert tally_of(result, "promotions") == ["0", "1", "0", "0"]
+        assert tally_of(result, "coupons") == ["1", "0", "0", "1"]
+        assert tally_of(result, "orders") == ["1", "0", "1", "0"]
+        assert tally_of(result, "external orders") == ["0", "0", "1", "0"]
+        viz = example.viz
+        updated = example.viz_product(id_of(site, Collection, slug="all"), "89.0")
+        assert_answers(site.get(f"/products/{viz.made.product_id}"), 200, updated)
+        bundle = example.bundle.made
+        assert site.get(f"/bundles/{bundle.id}").json()["course_ids"] == [
+            viz.made.id,
+            example.python.made.id,
+        ]
+        programming = id_of(site, Collection, slug="programming")
+        assert site.get(f"/collections/{programming}").json()["product_ids"] == [bundle.product_id]
+        spring25 = id_of(site, Coupon, code="SPRING25")
+        assert items_of(site, "/coupons", promotion_id=spring) == [
+            coupon_body(spring25, spring, "SPRING25", quantity_used=1, created_at=NOW_TEXT)
+        ]
+        orders = items_of(site, "/orders")
+        assert [(o["user_email"], o["product_name"], o["amount_cents"]) for o in orders] == [
+            ("grace@example.com", "Python and Data Viz", 9900),
+            ("Linus@Example.com", "Data Visualization Basics", 7999),
+            ("ada@example.com", "Algorithms (Coming Soon)", 0),
+            # $129 less 25%.
+            ("margaret@example.com", "Python and Data Viz", 9675),
+        ]
+        assert orders[3]["coupon_code"] == "SPRING25"
+        statement = select(func.count()).select_from(ExternalOrderTransaction)
+        assert (
+            site.db(
+                lambda session: session.scalar(
+                    statement.where(ExternalOrderTransaction.site_id == site.id)
+                )
+            )
+            == 2
+        )
+        new = events_of(site)[before:]
+        assert (new[0]["resource"], new[0]["action"]) == ("product", "updated")
+        assert new[0]["payload"] == alphabetical(updated)
+        assert [(e["resource"], e["action"]) for e in new[1:] if e["resource"] != "enrollment"] == [
+            ("order", "created")
+        ]
+
+    def test_a_file_can_set_the_default_categorys_products(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(
+            load,
+            http,
+            database,
+            """\
+            categories:
+              - { slug: all, name: Everything, products: [algorithms-preview] }
+            """,
+        )
+
+        algorithms = Example.of(site).algorithms.made.product_id
+        categories = items_of(site, "/collections")
+        assert [(c["slug"], c["name"], c["default"]) for c in categories] == [
+            ("all", "Everything", True),
+            ("programming", "Programming", False),
+        ]
+        assert categories[0]["product_ids"] == [algorithms]
+
+    def test_a_coupon_of_the_site_applies_until_it_is_used_up(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(
+            load,
+            http,
+            database,
+            """\
+            promotions:
+              - name: Once
+                discount_type: fixed
+                amount: 10
+                coupons: [{ code: ONCE, quantity: 1 }]
+            """,
+        )
+        first = load(
+            "orders:\n  - { user: alan@example.com, product: intro-to-python, coupon: ONCE }\n"
+        )
+        assert first.exit_code == 0, first.output
+        order = items_of(site, "/orders")[-1]
+        assert (order["user_email"], order["amount_cents"], order["coupon_code"]) == (
+            "alan@example.com",
+            3900,
+            "ONCE",
+        )
+        rows = load.rows()
+
+        used_up = load(
+            "orders:\n  - { user: margaret@example.com, product: intro-to-python, coupon: ONCE }\n"
+        )
+
+        assert used_up.exit_code == 1
+        assert "orders[0].coupon: ONCE is not a valid coupon for this product" in one_line(
+            used_up.stderr
+        )
+        assert load.rows() == rows
+
+    def test_a_promotion_the_file_changes_is_checked_as_the_file_leaves_it(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        rows = load.rows()
+
+        result = load(
+            """\
+            promotions:
+              - { name: Spring Sale, discount_type: percentage, amount: 20, expires_at: 2025-01-01 }
+              - name: Bundle Launch
+                discount_type: fixed
+                amount: 30
+                products: [data-viz-basics]
+            orders:
+              - { user: alan@example.com, product: data-viz-basics, coupon: SPRING20 }
+              - { user: alan@example.com, product: python-and-viz, coupon: LAUNCH30 }
+              - { user: alan@example.com, product: algorithms-preview, coupon: LAUNCH30 }
+            """
+        )
+
+        assert result.exit_code == 1
+        errors = one_line(result.stderr)
+        assert "orders[0].coupon: SPRING20 is not a valid coupon for this product" in errors
+        assert "orders[1].coupon: LAUNCH30 is not a valid coupon for this product" in errors
+        assert "orders[2].coupon: LAUNCH30 is not a valid coupon for this product" in errors
+        assert load.rows() == rows
+        assert site.get("/orders").json()["meta"]["pagination"]["total_items"] == 3
+
+    def test_a_course_of_the_site_without_a_product_cannot_be_named_as_one(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = loaded_site(load, http, database)
+        make_course(site, name="Bare", slug="bare", with_product=False)
+        rows = load.rows()
+
+        result = load(
+            """\
+            categories:
+              - { slug: programming, products: [bare] }
+            orders:
+              - { user: ada@example.com, product: bare }
+            """
+        )
+
+        assert result.exit_code == 1
+        errors = one_line(result.stderr)
+        assert "categories[0].products[0]: 'bare' is sold as no product" in errors
+        assert "orders[0].product: 'bare' is sold as no product" in errors
+        assert load.rows() == rows
+
+        # Declaring the course gives it its product, which the same file can then sell.
+        sold_now = load(
+            """\
+            courses:
+              - { slug: bare, name: Bare }
+            orders:
+              - { user: ada@example.com, product: bare }
+            """
+        )
+        assert sold_now.exit_code == 0, sold_now.output
+        assert items_of(site, "/orders")[-1]["product_name"] == "Bare"
+
+    def test_a_product_it_updates_gets_its_primary_price(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        empty = load("")
+        site = client_for(http, database, load.subdomain, printed_key(empty))
+        course = make_course(site, name="Old", slug="old")
+        made = Made(course, site.db(lambda s: s.get_one(Course, course).product_id), "Old", "old")
+        file = "courses:\n  - { slug: old, name: Old }\n"
+
+        result = load(file)
+
+        assert result.exit_code == 0, result.output
+        assert tally_of(result, "courses") == ["0", "1", "0", "0"]
+        price = id_of(site, ProductPrice, product_id=made.product_id)
+        # The factory's $49 product (made at FIXED), which the entry leaves at its price.
+        body = product_body(made, product_prices=[price_body(price, "Old")])
+        assert_answers(site.get(f"/products/{made.product_id}"), 200, body)
+        events = events_of(site)
+        assert [(e["resource"], e["action"], e["payload"]) for e in events] == [
+            ("product", "updated", alphabetical(body))
+        ]
+        again = load(file)
+        assert "nothing changed" in one_line(again.stdout)
+        assert events_of(site) == events
+
+    def test_a_refused_checkout_stops_the_load_and_keeps_nothing(
+        self, load: Loader, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def refuse(*args: Any) -> None:
+            raise Unprocessable.field("coupon_code", "LAUNCH30 has been used up")
+
+        monkeypatch.setattr(CheckoutService, "checkout", refuse)
+
+        result = load()
+
+        assert result.exit_code == 1
+        assert "orders[0].coupon: LAUNCH30 has been used up" in one_line(result.stderr)
+        assert load.site_id is None
+
+
+def tally_of(result: Result, name: str) -> list[str]:
+    """The summary's created, updated, unchanged and deleted counts of the row ``name``."""
+    for line in result.stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+        if cells[0] == name:
+            return cells[1:]
+    raise AssertionError(f"no {name!r} row in:\n{result.stdout}")
+
+
+COURSE = "courses:\n  - { slug: c, name: C }\n"
+# A shop for the orders' cases: two users, two $10 courses.
+SHOP = """\
+users:
+  - { email: a@example.com, first_name: A, last_name: B }
+  - { email: b@example.com, first_name: B, last_name: C }
+courses:
+  - { slug: c, name: C, price: 10 }
+  - { slug: d, name: D, price: 10 }
+"""
+
+
+def promoted(fields: str, product: str) -> str:
+    """A $5-off promotion with ``fields``, and a@example.com buying ``product`` with its
+    coupon ``X``."""
+    return (
+        f"promotions:\n  - {{ name: P, discount_type: fixed, amount: 5, {fields} }}\n"
+        f"orders:\n  - {{ user: a@example.com, product: {product}, coupon: X }}\n"
+    )
+
+
+EXTERNAL = {"payment_provider": "Stripe", "order_type": "one-time"}
+
+
+def bought_elsewhere(fields: str, *, user: str = "a@example.com", section: bool = True) -> str:
+    """An external order of course ``c`` by ``user``: ``fields``, and ``EXTERNAL``'s others."""
+    head = "external_orders:\n" if section else ""
+    given = [f"{key}: {value}, " for key, value in EXTERNAL.items() if key not in fields]
+    return f"{head}  - {{ user: {user}, product: c, {''.join(given)}{fields} }}\n"
 
 
 INVALID = [
@@ -629,6 +1300,228 @@ INVALID = [
         id="bad-date",
     ),
     pytest.param(
+        COURSE + "bundles:\n  - { slug: b, name: B, courses: [c, x] }\n",
+        "bundles[0].courses[1]: no course with slug 'x' in the file or the site",
+        id="bundle-unknown-course",
+    ),
+    pytest.param(
+        COURSE + "bundles:\n  - { slug: b, name: B, courses: [c, c] }\n",
+        "bundles[0].courses[1]: 'c' is already given by courses[0]",
+        id="bundle-repeats-a-course",
+    ),
+    pytest.param(
+        "bundles:\n  - { slug: b, name: B }\n  - { slug: b, name: C }\n",
+        "bundles[1].slug: 'b' is already given by bundles[0]",
+        id="duplicate-bundle",
+    ),
+    pytest.param(
+        COURSE + "bundles:\n  - { slug: c, name: B }\n",
+        "bundles[0].slug: 'c' is a course's slug too",
+        id="bundle-slug-of-a-course",
+    ),
+    pytest.param(
+        COURSE + "bundles:\n  - { slug: c, name: B }\n",
+        "courses[0].slug: 'c' is a bundle's slug too",
+        id="course-slug-of-a-bundle",
+    ),
+    pytest.param(
+        "bundles:\n  - { slug: b, name: B, price: '1.234' }\n",
+        "bundles[0].price: decimal input should have no more than 2 decimal places",
+        id="bundle-price",
+    ),
+    pytest.param(
+        "bundles:\n  - { slug: b, name: B, courses: c }\n",
+        "bundles[0].courses: input should be a valid list",
+        id="bundle-courses-not-a-list",
+    ),
+    pytest.param(
+        "categories:\n  - { slug: new, name: New, products: [x] }\n",
+        "categories[0].products[0]: no course or bundle with slug 'x' in the file or the site",
+        id="category-unknown-product",
+    ),
+    pytest.param(
+        "categories:\n  - { slug: new, products: [] }\n",
+        "categories[0].name: is required for a new category",
+        id="category-without-name",
+    ),
+    pytest.param(
+        "categories:\n  - { slug: all, name: null }\n",
+        "categories[0].name: can't be blank",
+        id="category-null-name",
+    ),
+    pytest.param(
+        COURSE + "categories:\n  - { slug: new, name: New, products: [c, c] }\n",
+        "categories[0].products[1]: 'c' is already given by products[0]",
+        id="category-repeats-a-product",
+    ),
+    pytest.param(
+        "categories:\n  - { slug: new, name: A }\n  - { slug: new, name: B }\n",
+        "categories[1].slug: 'new' is already given by categories[0]",
+        id="duplicate-category",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: percentage, amount: 150 }\n",
+        "promotions[0].amount: must be less than or equal to 100",
+        id="percentage-above-100",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: fixed, amount: 0 }\n",
+        "promotions[0].amount: must be greater than 0",
+        id="amount-zero",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: fixed, amount: 1234567890123 }\n",
+        "promotions[0].amount: decimal input should have no more than 12 digits in total",
+        id="amount-too-long",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: fixed, amount: lots }\n",
+        "promotions[0].amount: input should be a valid decimal",
+        id="amount-not-a-number",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: half, amount: 5 }\n",
+        "promotions[0].discount_type: must be one of 'fixed' or 'percentage' (got 'half')",
+        id="discount-type",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, amount: 5 }\n",
+        "promotions[0].discount_type: is required",
+        id="discount-type-missing",
+    ),
+    pytest.param(
+        """\
+        promotions:
+          - { name: P, discount_type: fixed, amount: 5, starts_at: 2024-02-01, expires_at: 2024-01-01 }
+        """,
+        "promotions[0].expires_at: must be after starts_at",
+        id="expires-before-it-starts",
+    ),
+    pytest.param(
+        """\
+        promotions:
+          - name: P
+            discount_type: fixed
+            amount: 5
+            coupons: [{ code: A }, { code: B }, { code: A }]
+        """,
+        "promotions[0].coupons[2].code: 'A' is already given by coupons[0]",
+        id="coupon-code-twice",
+    ),
+    pytest.param(
+        """\
+        promotions:
+          - { name: P, discount_type: fixed, amount: 5, coupons: [{ code: A, quantity: 0 }] }
+        """,
+        "promotions[0].coupons[0].quantity: input should be greater than 0",
+        id="coupon-quantity",
+    ),
+    pytest.param(
+        """\
+        promotions:
+          - { name: P, discount_type: fixed, amount: 5, coupons: [{ code: A, quantity_used: 3 }] }
+        """,
+        "promotions[0].coupons[0].quantity_used: is not a known field",
+        id="coupon-quantity-used",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: fixed, amount: 5, products: [x] }\n",
+        "promotions[0].products[0]: no course or bundle with slug 'x' in the file or the site",
+        id="promotion-unknown-product",
+    ),
+    pytest.param(
+        "promotions:\n  - { name: P, discount_type: fixed, amount: 1 }\n"
+        "  - { name: P, discount_type: fixed, amount: 2 }\n",
+        "promotions[1].name: 'P' is already given by promotions[0]",
+        id="duplicate-promotion",
+    ),
+    pytest.param(
+        "courses:\n  - { slug: c, name: C }\norders:\n  - { user: ghost@example.com, product: c }\n",
+        "orders[0].user: no user with email 'ghost@example.com' in the file or the site",
+        id="order-unknown-user",
+    ),
+    pytest.param(
+        SHOP + "orders:\n  - { user: a@example.com, product: x }\n",
+        "orders[0].product: no course or bundle with slug 'x' in the file or the site",
+        id="order-unknown-product",
+    ),
+    pytest.param(
+        SHOP + "orders:\n  - { user: a@example.com, product: c, coupon: NOPE }\n",
+        "orders[0].coupon: NOPE is not a valid coupon for this product",
+        id="unknown-coupon",
+    ),
+    pytest.param(
+        SHOP
+        + promoted("coupons: [{ code: X, quantity: 1 }]", "c")
+        + "  - { user: b@example.com, product: d, coupon: X }\n",
+        "orders[1].coupon: X has been used up",
+        id="coupon-used-up-by-the-file",
+    ),
+    pytest.param(
+        SHOP + "orders:\n  - { user: a@example.com, product: c }\n"
+        "  - { user: A@EXAMPLE.COM, product: c }\n",
+        "orders[1]: A@EXAMPLE.COM buying 'c' is already given by orders[0]",
+        id="duplicate-order",
+    ),
+    pytest.param(
+        """\
+        external_orders:
+          - user: a@example.com
+            product: c
+            payment_provider: Stripe
+            order_type: one-time
+            transactions:
+              - { action: purchase, amount: 100, currency: usd }
+              - { action: refund, amount: 60, currency: eur }
+              - { action: refund, amount: 60, currency: USD }
+              - { action: refund, amount: 50, currency: usd }
+        """,
+        "external_orders[0].transactions[1].amount: is greater than the amount paid (0 EUR) "
+        "external_orders[0].transactions[3].amount: is greater than the amount paid (40 USD)",
+        id="refund-above-paid",
+    ),
+    pytest.param(
+        bought_elsewhere("transactions: [{ action: purchase, amount: 0, currency: dollars }]"),
+        "external_orders[0].transactions[0].amount: input should be greater than 0 "
+        "external_orders[0].transactions[0].currency: string should match pattern "
+        "'^[A-Za-z]{3}$'",
+        id="transaction-amount-and-currency",
+    ),
+    pytest.param(
+        bought_elsewhere("transactions: [{ action: chargeback, amount: 5, currency: usd }]"),
+        "external_orders[0].transactions[0].action: must be one of 'purchase' or 'refund' "
+        "(got 'chargeback')",
+        id="transaction-action",
+    ),
+    pytest.param(
+        "external_orders:\n"
+        "  - { user: a@example.com, product: c, payment_provider: ' ', order_type: monthly }\n",
+        "external_orders[0].payment_provider: can't be blank "
+        "external_orders[0].order_type: must be one of 'one-time', 'subscription' or "
+        "'payment-plan' (got 'monthly')",
+        id="external-order-fields",
+    ),
+    pytest.param(
+        SHOP
+        + bought_elsewhere("")
+        + bought_elsewhere("payment_provider: PayPal", section=False)
+        + bought_elsewhere("order_type: subscription", user="A@example.com", section=False),
+        "external_orders[2]: A@example.com buying 'c' through 'Stripe' is already given by "
+        "external_orders[0]",
+        id="duplicate-external-order",
+    ),
+    pytest.param(
+        """\
+        courses:
+          - { slug: c, name: C }
+        external_orders:
+          - { user: ghost@example.com, product: x, payment_provider: S, order_type: one-time }
+        """,
+        "external_orders[0].user: no user with email 'ghost@example.com' in the file or the site "
+        "external_orders[0].product: no course or bundle with slug 'x' in the file or the site",
+        id="external-order-unknown-user-and-product",
+    ),
+    pytest.param(
         "# broken\ncourses: [\n",
         "content.yaml: line 3, column 1: expected the node content, but found '<stream end>'",
         id="yaml-syntax",
@@ -654,13 +1547,29 @@ class TestLoadValidation:
         # Valid content first, so a failure would leave something behind if it were written.
         result = load(
             "custom_profile_field_definitions:\n  - { label: Zodiac }\n" + textwrap.dedent(text)
-            if text.startswith(("users", "courses", "enrollments", "groups"))
+            if not text.startswith(("#", "-"))
             else text
         )
 
         assert result.exit_code == 1, result.output
         assert message in one_line(result.stderr)
         assert "error:" in result.stderr
+        assert load.site_id is None
+
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            pytest.param("products: [d]", id="another-product"),
+            pytest.param("expires_at: 2020-01-01", id="expired"),
+            pytest.param("starts_at: 2999-01-01", id="not-started"),
+        ],
+    )
+    def test_rejects_a_coupon_that_does_not_apply(self, load: Loader, fields: str) -> None:
+        result = load(SHOP + promoted(f"{fields}, coupons: [{{ code: X }}]", "c"))
+
+        assert result.exit_code == 1, result.output
+        message = "orders[0].coupon: X is not a valid coupon for this product"
+        assert message in one_line(result.stderr)
         assert load.site_id is None
 
     def test_an_invalid_file_changes_nothing_in_an_existing_site(self, load: Loader) -> None:

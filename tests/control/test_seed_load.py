@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -11,6 +12,24 @@ from tests.control.test_router import ADMIN
 from tests.support import SiteClient
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
+COMMERCE = (
+    "bundles",
+    "categories",
+    "promotions",
+    "coupons",
+    "orders",
+    "external orders",
+    "transactions",
+)
+
+
+def events_of(site: SiteClient) -> list[dict[str, Any]]:
+    """Every event the site recorded, oldest first (the control plane's list)."""
+    path = f"/_syllabus/sites/{site.subdomain}/events"
+    body = site.http.get(path, params={"limit": 250}, headers=ADMIN).json()
+    assert body["meta"]["pagination"]["total_pages"] <= 1
+    items: list[dict[str, Any]] = body["items"]
+    return items
 
 
 def test_seed_adds_what_it_reports(site: SiteClient) -> None:
@@ -60,8 +79,74 @@ def test_load_the_example_file_as_json(site: SiteClient) -> None:
     assert body["sections"]["users"]["created"] == len(document["users"])
     courses = site.get("/courses", params={"limit": 250}).json()["items"]
     assert sorted(c["slug"] for c in courses) == sorted(c["slug"] for c in document["courses"])
+    created = {name: tally["created"] for name, tally in body["sections"].items()}
+    assert {name: created[name] for name in COMMERCE} == {
+        "bundles": 1,
+        "categories": 1,  # and the default one, updated
+        "promotions": 2,
+        "coupons": 2,
+        "orders": 3,
+        "external orders": 1,
+        "transactions": 2,
+    }
+    assert body["sections"]["categories"]["updated"] == 1
+    products = site.get("/products").json()["items"]
+    assert [(p["slug"], p["productable_type"], p["price"]) for p in products] == [
+        ("intro-to-python", "Course", "49.0"),
+        ("data-viz-basics", "Course", "99.99"),
+        ("algorithms-preview", "Course", "0.0"),
+        ("python-and-viz", "Bundle", "129.0"),
+    ]
+    bundle = site.get(f"/bundles/{products[3]['productable_id']}").json()
+    assert bundle["course_ids"] == [products[0]["productable_id"], products[1]["productable_id"]]
+    orders = site.get("/orders").json()["items"]
+    assert [(o["user_email"], o["product_id"], o["amount_cents"]) for o in orders] == [
+        ("grace@example.com", products[3]["id"], 9900),
+        ("Linus@Example.com", products[1]["id"], 7999),
+        ("ada@example.com", products[2]["id"], 0),
+    ]
+    events = events_of(site)
+    assert [e["payload"]["id"] for e in events if e["resource"] == "product"] == [
+        p["id"] for p in products
+    ]
+    assert {e["action"] for e in events if e["resource"] == "product"} == {"created"}
+
     again = site.http.post(path, json=document, headers=ADMIN).json()
     assert again["changes"] == 0
+    assert again["sections"]["orders"] == {"created": 0, "updated": 0, "unchanged": 3, "deleted": 0}
+    assert events_of(site) == events
+    assert site.get("/orders").json()["meta"]["pagination"]["total_items"] == 3
+
+
+def test_load_reports_what_cannot_be_sold_and_writes_nothing(site: SiteClient) -> None:
+    document = {
+        "users": [{"email": "a@example.com", "first_name": "A", "last_name": "B"}],
+        "courses": [{"slug": "c", "name": "C", "price": 10}],
+        "bundles": [{"slug": "b", "name": "B", "courses": ["c", "nope"]}],
+        "promotions": [
+            {"name": "P", "discount_type": "percentage", "amount": "50", "products": ["c"]},
+            {"name": "Q", "discount_type": "fixed", "amount": 5, "coupons": [{"code": "ONCE"}]},
+        ],
+        "orders": [
+            {"user": "a@example.com", "product": "b", "coupon": "NOPE"},
+            {"user": "a@example.com", "product": "c", "coupon": "ONCE"},
+        ],
+    }
+    response = site.http.post(
+        f"/_syllabus/sites/{site.subdomain}/load", json=document, headers=ADMIN
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": {
+            "base": [
+                "bundles[0].courses[1]: no course with slug 'nope' in the file or the site",
+                "orders[0].coupon: NOPE is not a valid coupon for this product",
+            ]
+        }
+    }
+    for path in ("/users", "/products", "/promotions", "/orders"):
+        assert site.get(path).json()["meta"]["pagination"]["total_items"] == 0, path
+    assert events_of(site) == []
 
 
 def test_load_reports_every_problem_and_writes_nothing(site: SiteClient) -> None:

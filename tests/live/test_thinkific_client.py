@@ -21,9 +21,9 @@ import pytest
 import thinkific
 import thinkific.client
 import thinkific.utils
+from fastapi.testclient import TestClient
 from thinkific.client import Client
 from thinkific.orders import Orders
-from fastapi.testclient import TestClient
 
 from syllabus.db import Database
 from tests.factories import make_course, make_order

@@ -188,7 +188,7 @@ def load_command(
     try:
         with unit_of_work(database_url) as session:
             site, key = _site(session, subdomain)
-            summary = load_content(session, site, content)
+            summary = load_content(session, site, content, settings_for(database_url))
     except LoadError as error:
         raise _print_problems(f"{file} cannot be loaded:", error.problems) from error
     except SiteError as error:

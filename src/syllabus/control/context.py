@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.errors import AuthenticationError
 from syllabus.kit.body import raise_deferred
@@ -34,6 +35,7 @@ class Admin:
             raise AuthenticationError()
         raise_deferred(request.scope)
         self.database: Database = request.app.state.database
+        self.settings: Settings = request.app.state.settings
         self.status_code: int = request.scope["route"].status_code or 200
 
     async def run(

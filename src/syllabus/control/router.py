@@ -113,7 +113,9 @@ async def load_content(
     admin: AdminDep, subdomain: str, document: Annotated[dict[str, Any], Body()]
 ) -> Response:
     """Load declarative content (the `syllabus load` format, sent as JSON) into a site."""
-    return await admin.write(lambda s: service.load(s, subdomain, document), inline=False)
+    return await admin.write(
+        lambda s: service.load(s, subdomain, document, admin.settings), inline=False
+    )
 
 
 @router.post("/sites/{subdomain}/checkout", status_code=201, response_model=OrderRead)
@@ -124,5 +126,4 @@ async def checkout(
     promotion, if the coupon applies to it now; a used-up coupon is a 422), record the order
     (`order.created`), and enroll the user in the product's course or each of its bundle's
     courses. Answers the order, as `GET /orders/{id}` does."""
-    settings = request.app.state.settings
-    return await admin.write(lambda s: service.checkout(s, subdomain, body, settings))
+    return await admin.write(lambda s: service.checkout(s, subdomain, body, admin.settings))

@@ -117,10 +117,12 @@ def seed(session: Session, subdomain: str, data: SeedRequest) -> SeedSummary:
     return summary
 
 
-def load(session: Session, subdomain: str, document: dict[str, Any]) -> LoadResult:
+def load(
+    session: Session, subdomain: str, document: dict[str, Any], settings: Settings
+) -> LoadResult:
     site = _site(session, subdomain)
     try:
-        summary = load_content(session, site, parse_content(document))
+        summary = load_content(session, site, parse_content(document), settings)
     except LoadError as error:
         raise Unprocessable({"base": list(error.problems)}) from error
     return LoadResult(

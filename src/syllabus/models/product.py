@@ -10,6 +10,12 @@ from syllabus.models.base import Base, DecimalText, Id, SiteRecord, table_args
 PRODUCTABLE_TYPES = ("Course", "Bundle")
 PAYMENT_TYPES = ("free", "one-time", "subscription", "payment-plan")
 
+
+def payment_type(price: Decimal | int) -> str:
+    """A one-time price's payment type: free at zero."""
+    return "free" if price == 0 else "one-time"
+
+
 # A product's related products (`related_product_ids`), in the order they were related.
 related_products = Table(
     "related_products",

@@ -16,6 +16,7 @@ from syllabus.events.recorder import record
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Order, Product, User
+from syllabus.models.product import payment_type
 from syllabus.models.promotion import cents, discounted_cents
 from syllabus.orders.repository import ORDER_PAYLOAD, OrderRepository
 from syllabus.orders.schemas import MAX_CENTS
@@ -56,7 +57,7 @@ def buyer_and_product(
 def _payment_type(product: Product, price_cents: int) -> str:
     if product.subscription:
         return "subscription"
-    return "free" if price_cents == 0 else "one-time"
+    return payment_type(price_cents)
 
 
 def _expiry(now: datetime, days: int | None) -> datetime | None:

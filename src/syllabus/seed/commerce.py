@@ -38,6 +38,7 @@ from syllabus.models import (
     promotion_products,
     related_products,
 )
+from syllabus.models.product import payment_type
 from syllabus.models.promotion import cents, discounted_cents
 
 # At most this many of the seeded full enrollments are purchases with an order.
@@ -105,7 +106,7 @@ def _price_row(seeder: Seeder, product_id: int, price: Decimal, at: datetime) ->
         at,
         product_id=product_id,
         is_primary=True,
-        payment_type="free" if price == 0 else "one-time",
+        payment_type=payment_type(price),
         price=price,
         currency="usd",
     )
@@ -359,7 +360,7 @@ class _Shop:
                         product_name=course.name,
                         amount_cents=amount,
                         status="complete",
-                        payment_type="free" if price == 0 else "one-time",
+                        payment_type=payment_type(price),
                         subscription=False,
                         coupon_id=coupon,
                         coupon_code=None if coupon is None else WELCOME[3],

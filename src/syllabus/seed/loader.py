@@ -13,7 +13,10 @@ section's own rules, then references against the file and the site), and runs th
 write steps in an order derived from what each declares it needs. Any problem raises
 ``LoadError`` with every problem found, each naming its entry
 (``courses[2].chapters[0].contents[1].type: ...``), and the caller's transaction rolls back.
-Loading records no events: events are for API writes.
+
+The load runs in a ``Scope`` of the site, as the Admin API's writes do: the events it records are
+the products' (``product.created`` and ``product.updated``) and what checkout records for the
+orders it places. Nothing else a load writes records an event.
 """
 
 from __future__ import annotations
@@ -41,10 +44,11 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import ErrorDetails
-from sqlalchemy import select
+from sqlalchemy import Column, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from syllabus.clock import clock
+from syllabus.config import Settings
+from syllabus.context import Scope
 from syllabus.models import Site
 from syllabus.models.base import stamp
 from syllabus.seed import sections as section_modules
@@ -115,15 +119,23 @@ class NaturalKey:
         return self.normalize(getattr(entry, self.field))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Reference:
-    """An entry's ``field`` names rows of ``section`` by its natural key.
+    """An entry's ``field`` names rows of ``sections`` by their natural keys.
 
-    The field holds one key (or None), a list of keys, or a mapping keyed by them.
+    The field holds one key (or None), a list of keys, or a mapping keyed by them. A reference
+    to several sections names a row of any of them, the first section holding the key winning
+    (``Reference("products", "courses", "bundles")``); ``described`` then says what it names.
     """
 
     field: str
-    section: str
+    sections: tuple[str, ...]
+    described: str | None
+
+    def __init__(self, field: str, *sections: str, described: str | None = None) -> None:
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "sections", sections)
+        object.__setattr__(self, "described", described)
 
     def values(self, entry: Spec) -> Iterator[tuple[tuple[str | int, ...], str]]:
         """Each key the entry names, with its path under the entry."""
@@ -147,6 +159,15 @@ class Problem:
     index: int
     message: str
     at: tuple[str | int, ...] = ()
+
+
+class Refused(Exception):
+    """A section's write that cannot be made (what its checks could not foresee): the load
+    stops with these problems, and the caller's transaction rolls back."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -280,8 +301,11 @@ def _validate(sections: Sequence[Section[Any]]) -> None:
                 f"{section.key} writes after unknown {k!r}" for k in step.after if k not in keys
             ]
         for reference in section.references:
-            if reference.section not in natural:
-                errors.append(f"{section.key}.{reference.field}: {reference.section!r} has no key")
+            errors += [
+                f"{section.key}.{reference.field}: {key!r} has no key"
+                for key in reference.sections
+                if key not in natural
+            ]
     if errors:
         raise RuntimeError("; ".join(sorted(set(errors))))
 
@@ -398,17 +422,32 @@ def read_content(path: Path) -> ContentFile:
     return parse_content(data)
 
 
-def _duplicates(entries: Sequence[Any], section: str, natural: NaturalKey) -> list[Problem]:
-    problems = []
-    seen: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        value = natural.of(entry)
-        if value in seen:
-            message = f"{value!r} is already given by {section}[{seen[value]}]"
-            problems.append(Problem(index, message, (natural.field,)))
+def repeats(keys: Iterable[Hashable]) -> Iterator[tuple[int, int]]:
+    """``(position, earlier)`` for each of ``keys`` equal to the one at an earlier position."""
+    first: dict[Hashable, int] = {}
+    for position, key in enumerate(keys):
+        if key in first:
+            yield position, first[key]
         else:
-            seen[value] = index
-    return problems
+            first[key] = position
+
+
+def repeated(index: int, field: str, values: Sequence[Hashable], *under: str) -> Iterator[Problem]:
+    """Entry ``index``'s problems with its list ``field``: each item (or each item's ``under``
+    field) that repeats an earlier one."""
+    for position, earlier in repeats(values):
+        message = f"{values[position]!r} is already given by {field}[{earlier}]"
+        yield Problem(index, message, (field, position, *under))
+
+
+def _duplicates(entries: Sequence[Any], section: str, natural: NaturalKey) -> list[Problem]:
+    keys = [natural.of(entry) for entry in entries]
+    return [
+        Problem(
+            index, f"{keys[index]!r} is already given by {section}[{earlier}]", (natural.field,)
+        )
+        for index, earlier in repeats(keys)
+    ]
 
 
 def _check_entries(form: _Format, content: ContentFile) -> list[str]:
@@ -432,7 +471,7 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 def _by_key(
-    session: Session, site: Site, column: InstrumentedAttribute[str], keys: set[str] | None
+    session: Session, site_id: int, column: InstrumentedAttribute[str], keys: set[str] | None
 ) -> dict[Hashable, Any]:
     """The site's rows whose ``column`` is one of ``keys`` (None: every row), by that column.
 
@@ -441,7 +480,7 @@ def _by_key(
     model: Any = column.class_
     found: dict[Hashable, Any] = {}
     for chunk in [None] if keys is None else _chunks(keys):
-        statement = select(model).where(model.site_id == site.id).order_by(model.id.desc())
+        statement = select(model).where(model.site_id == site_id).order_by(model.id.desc())
         if chunk is not None:
             statement = statement.where(column.in_(chunk))
         found.update((getattr(row, column.key), row) for row in session.scalars(statement))
@@ -449,7 +488,7 @@ def _by_key(
 
 
 def _existing(
-    session: Session, site: Site, form: _Format, content: ContentFile
+    session: Session, site_id: int, form: _Format, content: ContentFile
 ) -> dict[str, dict[Hashable, Any]]:
     """Each section's rows that the file names, as its entries or in references to them."""
     named: dict[str, set[str]] = defaultdict(set)
@@ -457,16 +496,17 @@ def _existing(
         if section.natural is not None:
             named[section.key].update(map(section.natural.of, content[section.key]))
         for reference in section.references:
-            natural = form.natural(reference.section)
-            for entry in content[section.key]:
-                named[reference.section].update(
-                    natural.normalize(value) for _, value in reference.values(entry)
-                )
+            for other in reference.sections:
+                natural = form.natural(other)
+                for entry in content[section.key]:
+                    named[other].update(
+                        natural.normalize(value) for _, value in reference.values(entry)
+                    )
     rows: dict[str, dict[Hashable, Any]] = {}
     for section in form.sections:
         key = section.natural
         rows[section.key] = (
-            _by_key(session, site, key.column, None if key.every_row else named[section.key])
+            _by_key(session, site_id, key.column, None if key.every_row else named[section.key])
             if key is not None
             else {}
         )
@@ -494,10 +534,11 @@ def _check_references(form: _Format, load: Load) -> list[str]:
         for index, entry in enumerate(entries):
             found = []
             for reference in section.references:
-                natural = form.natural(reference.section)
+                naturals = [(key, form.natural(key)) for key in reference.sections]
+                described = reference.described or naturals[0][1].described
                 for at, value in reference.values(entry):
-                    if natural.normalize(value) not in known[reference.section]:
-                        message = f"no {natural.described} {value!r} in the file or the site"
+                    if all(natural.normalize(value) not in known[key] for key, natural in naturals):
+                        message = f"no {described} {value!r} in the file or the site"
                         found.append(Problem(index, message, at))
             found += own.pop(index, [])
             found.sort(key=lambda problem: fields.get(problem.at[0], -1) if problem.at else -1)
@@ -566,21 +607,38 @@ class Load:
     """One load in progress, which the sections' checks and writes share.
 
     ``rows[section][natural key]``: the site's rows the file names, found before any write;
-    the writes add the rows they create. ``tallies``: the summary, by display name.
+    the writes add the rows they create. ``tallies``: the summary, by display name. ``scope``:
+    the site's unit of work, for the services a write goes through and the events it records.
     """
 
-    def __init__(self, session: Session, site: Site, form: _Format, content: ContentFile) -> None:
-        self.session = session
-        self.site = site
+    def __init__(self, scope: Scope, form: _Format, content: ContentFile) -> None:
+        self.scope = scope
+        self.session = scope.session
+        self.site = scope.site
         self.content = content
-        self.now: datetime = clock.now(site.clock_offset_seconds)
-        self.rows = _existing(session, site, form, content)
+        self.now: datetime = scope.now
+        self.rows = _existing(self.session, self.site.id, form, content)
         self._form = form
         self.tallies = {name: Tally() for section in form.sections for name in section.tally_names}
+
+    def named(self, sections: Sequence[str], value: str) -> Any:
+        """The row of the first of ``sections`` that ``value`` names, or None: before the
+        writes, a row of the site; after a section's writes, also the rows it created."""
+        for section in sections:
+            row = self.rows[section].get(self._form.natural(section).normalize(value))
+            if row is not None:
+                return row
+        return None
 
     def referenced(self, section: str, value: str) -> Any:
         """The row of ``section`` that a reference names (the references were checked)."""
         return self.rows[section][self._form.natural(section).normalize(value)]
+
+    def in_site(self, section: str, values: Iterable[str]) -> set[Hashable]:
+        """Which of ``values`` name rows of ``section`` in the site (normalized)."""
+        natural = self._form.natural(section)
+        keys = {natural.normalize(value) for value in values}
+        return set(_by_key(self.session, self.site.id, natural.column, keys)) if keys else set()
 
     def add(self, row: Any) -> None:
         """A new row: the site's, created now, added to the session."""
@@ -600,6 +658,33 @@ class Load:
         elif changed:
             row.updated_at = self.now
         return changed
+
+    def links(
+        self,
+        parent: Column[int],
+        child: Column[int],
+        parent_id: int,
+        ids: Sequence[int],
+        *,
+        position: Column[int] | None = None,
+    ) -> bool:
+        """Make a link table's rows of ``parent_id`` exactly ``ids``: in that order when the
+        table keeps a ``position``, as a set otherwise. Say whether they changed."""
+        order = child if position is None else position
+        stored = list(
+            self.session.scalars(select(child).where(parent == parent_id).order_by(order))
+        )
+        wanted = sorted(ids) if position is None else list(ids)
+        if stored == wanted:
+            return False
+        self.session.execute(delete(parent.table).where(parent == parent_id))
+        if wanted:
+            rows = [{parent.key: parent_id, child.key: id} for id in wanted]
+            if position is not None:
+                for number, row in enumerate(rows):
+                    row[position.key] = number
+            self.session.execute(insert(parent.table), rows)
+        return True
 
     def children(
         self,
@@ -646,18 +731,24 @@ class Load:
         return changed
 
 
-def load_content(session: Session, site: Site, content: ContentFile) -> LoadSummary:
+def load_content(
+    session: Session, site: Site, content: ContentFile, settings: Settings
+) -> LoadSummary:
     """Write ``content`` into ``site`` inside the caller's transaction.
 
     Raises ``LoadError`` before writing anything when the file names something that exists
-    neither in the file nor in the site, or breaks a rule that needs the site.
+    neither in the file nor in the site, or breaks a rule that needs the site; and, should a
+    write still be refused (``Refused``), with its problems, for the caller to roll back.
     """
     form = _format()
-    load = Load(session, site, form, content)
+    load = Load(Scope.for_site(session, site, settings), form, content)
     problems = _check_references(form, load)
     if problems:
         raise LoadError(problems)
     for section, step in form.steps:
-        step.run(load, content[section.key])
+        try:
+            step.run(load, content[section.key])
+        except Refused as refused:
+            raise LoadError([_problem(section.key, p) for p in refused.problems]) from refused
     session.flush()
     return LoadSummary(site.subdomain, load.tallies)
