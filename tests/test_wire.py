@@ -46,7 +46,7 @@ def _rows(database: Database, wire: Wire, site: Site) -> list[dict[str, Any]]:
         ref = SiteRef(site.id, site.subdomain, site.global_id, 0.0)
         scope = Scope(session, ref, site.created_at, Settings())
         connection = session.connection()
-        rows = connection.execute(statement, {"site": site.id}).all()
+        rows = connection.execute(statement, {"site": site.id, "site_id": site.id}).all()
         children = wire.rows(connection, rows, {"site_id": site.id})
         return [wire.render(row, scope, children) for row in rows]
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from syllabus import __version__
-from syllabus.api import ADMIN_PREFIX, admin_router
+from syllabus.api import admin_router
 from syllabus.config import Settings, get_settings
 from syllabus.control.router import router as control_router
 from syllabus.db import Database
@@ -21,6 +21,7 @@ from syllabus.docs import install_docs
 from syllabus.errors import CatchUnhandled, install_error_handlers
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
+from syllabus.kit.routing import ADMIN_PREFIX
 
 GIL_SWITCH_SECONDS = 0.001
 

@@ -10,7 +10,7 @@ from syllabus.courses.schemas import CourseRead
 from syllabus.enrollments.repository import ENROLLMENT
 from syllabus.kit.filters import Criteria, equal
 from syllabus.kit.repository import Repository
-from syllabus.kit.wire import Children, JSONObject, Wire, parents_in
+from syllabus.kit.wire import Children, JSONObject, Wire
 from syllabus.models import Bundle, Course, Enrollment
 from syllabus.models.bundle import bundle_courses
 from syllabus.pagination import PageParams
@@ -18,12 +18,9 @@ from syllabus.pagination import PageParams
 _POSITION = (bundle_courses.c.position, bundle_courses.c.course_id)
 _IN_BUNDLE = bundle_courses.c.bundle_id == bindparam("bundle_id")
 
-# bundle_courses has no site_id: scope through the bundle.
-_COURSE_IDS = Children(
-    select(bundle_courses.c.bundle_id, bundle_courses.c.course_id)
-    .join(Bundle, Bundle.id == bundle_courses.c.bundle_id)
-    .where(Bundle.site_id == bindparam("site_id"), parents_in(bundle_courses.c.bundle_id))
-    .order_by(bundle_courses.c.bundle_id, *_POSITION)
+# A bundle's course ids, in the bundle's order.
+_COURSE_IDS = Children.linked(
+    bundle_courses.c.bundle_id, bundle_courses.c.course_id, Course, bundle_courses.c.position
 )
 BUNDLE = Wire(BundleRead, Bundle, children={"course_ids": _COURSE_IDS})
 # A bundle's courses as course bodies, in the bundle's order: listed through the link table.

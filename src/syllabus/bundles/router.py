@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.bundles.filters import BUNDLE_ENROLLMENT_FILTERS
@@ -12,10 +11,11 @@ from syllabus.context import ApiDep
 from syllabus.courses.schemas import CourseRead
 from syllabus.enrollments.schemas import EnrollmentRead
 from syllabus.kit.filters import Filters
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/bundles", tags=["Bundles"])
+router = ResourceRouter(prefix="/bundles", tags=["Bundles"])
 
 
 @router.get("/{id}", operation_id="getBundleByID", response_model=BundleRead)

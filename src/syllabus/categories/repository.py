@@ -6,15 +6,14 @@ from sqlalchemy import bindparam, select
 
 from syllabus.categories.schemas import CollectionRead
 from syllabus.kit.repository import Repository
-from syllabus.kit.wire import Wire
+from syllabus.kit.wire import Children, Wire
 from syllabus.models import Collection, Product, collection_memberships
 from syllabus.models.base import stamp
-from syllabus.products.repository import linked_ids
 
 DEFAULT_NAME = "All Courses"
 DEFAULT_SLUG = "all"
 
-_PRODUCT_IDS = linked_ids(
+_PRODUCT_IDS = Children.linked(
     collection_memberships.c.collection_id, collection_memberships.c.product_id, Product
 )
 COLLECTION = Wire(CollectionRead, Collection, children={"product_ids": _PRODUCT_IDS})

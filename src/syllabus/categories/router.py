@@ -3,17 +3,17 @@ https://developers.thinkific.com/api/api-documentation/#/Categories"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.categories.schemas import CollectionCreate, CollectionRead, CollectionUpdate
 from syllabus.categories.service import CategoryService
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.products.schemas import ProductRead
 
-router = APIRouter(prefix="/collections", tags=["Categories"])
+router = ResourceRouter(prefix="/collections", tags=["Categories"])
 
 
 @router.get("", operation_id="getCollections", response_model=Page[CollectionRead])

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.chapters.schemas import ChapterRead
 from syllabus.chapters.service import ChapterService
 from syllabus.contents.schemas import ContentRead
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/chapters", tags=["Chapters"])
+router = ResourceRouter(prefix="/chapters", tags=["Chapters"])
 
 
 @router.get("/{id}", operation_id="getChapterByID", response_model=ChapterRead)

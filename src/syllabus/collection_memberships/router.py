@@ -5,15 +5,15 @@ The path id is the category's; the body names the products.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.collection_memberships.schemas import MembershipsRequest
 from syllabus.collection_memberships.service import MembershipService
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 
-router = APIRouter(prefix="/collection_memberships", tags=["Category Memberships"])
+router = ResourceRouter(prefix="/collection_memberships", tags=["Category Memberships"])
 
 
 @router.post(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.contents.schemas import ContentRead
 from syllabus.contents.service import ContentService
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 
-router = APIRouter(prefix="/contents", tags=["Contents"])
+router = ResourceRouter(prefix="/contents", tags=["Contents"])
 
 
 @router.get("/{id}", operation_id="getContentByID", response_model=ContentRead)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
@@ -16,10 +16,11 @@ from syllabus.coupons.schemas import (
     CouponUpdate,
 )
 from syllabus.coupons.service import CouponService
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/coupons", tags=["Coupons"])
+router = ResourceRouter(prefix="/coupons", tags=["Coupons"])
 
 # Required; it may come in the query string or in the body (both are merged, FIDELITY §4).
 PromotionId = Annotated[

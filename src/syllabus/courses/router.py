@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.chapters.schemas import ChapterRead
 from syllabus.context import ApiDep
 from syllabus.courses.schemas import CourseRead
 from syllabus.courses.service import CourseService
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/courses", tags=["Courses"])
+router = ResourceRouter(prefix="/courses", tags=["Courses"])
 
 
 @router.get("", operation_id="getCourses", response_model=Page[CourseRead])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
 from syllabus.custom_profile_fields.schemas import CustomProfileFieldDefinitionRead
 from syllabus.custom_profile_fields.service import CustomProfileFieldService
+from syllabus.kit.routing import ResourceRouter
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/custom_profile_field_definitions", tags=["Custom Profile Fields"])
+router = ResourceRouter(prefix="/custom_profile_field_definitions", tags=["Custom Profile Fields"])
 
 
 @router.get(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
@@ -10,10 +9,11 @@ from syllabus.enrollments.filters import ENROLLMENT_FILTERS
 from syllabus.enrollments.schemas import EnrollmentCreate, EnrollmentRead, EnrollmentUpdate
 from syllabus.enrollments.service import EnrollmentService
 from syllabus.kit.filters import Filters
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/enrollments", tags=["Enrollments"])
+router = ResourceRouter(prefix="/enrollments", tags=["Enrollments"])
 
 
 @router.get(

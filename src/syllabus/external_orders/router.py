@@ -6,7 +6,6 @@ enrolling anyone and never listed among orders.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
@@ -17,9 +16,10 @@ from syllabus.external_orders.schemas import (
     TransactionRead,
 )
 from syllabus.external_orders.service import ExternalOrderService
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 
-router = APIRouter(prefix="/external_orders", tags=["External Orders"])
+router = ResourceRouter(prefix="/external_orders", tags=["External Orders"])
 
 
 @router.post(

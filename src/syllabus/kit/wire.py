@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, get_args, get_origi
 
 from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Integer,
     Select,
@@ -60,7 +61,9 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute, aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from syllabus.pagination import PageParams, pagination
 
@@ -97,31 +100,72 @@ class From:
         self.scope = scope
 
 
+class json_ids(FunctionElement[Any]):
+    """The values of a one-column subquery as a JSON array, in its order; ``[]`` for none."""
+
+    type = JSON()
+    name = "json_ids"
+    inherit_cache = True
+
+
+@compiles(json_ids, "sqlite")
+def _json_ids_sqlite(element: json_ids, compiler: Any, **kw: Any) -> str:
+    return f"coalesce(json_group_array({compiler.process(element.clauses, **kw)}), '[]')"
+
+
+@compiles(json_ids, "postgresql")
+def _json_ids_postgresql(element: json_ids, compiler: Any, **kw: Any) -> str:
+    return f"coalesce(json_agg({compiler.process(element.clauses, **kw)}), '[]'::json)"
+
+
 @dataclass(frozen=True)
 class Children:
-    """A list field filled for a whole page in one query.
+    """A list field.
 
-    ``statement`` selects ``(parent id, child)``, or ``(parent id, *wire.columns)`` when the
-    children are objects rendered by ``wire``; it filters on ``:site_id`` and on the parent
-    being one of ``:ids`` (``parents_in``), and orders the children.
+    * An id list (``Children.ids``, ``Children.linked``) is read in the wire's own statement:
+      a correlated subquery aggregates the ids as a JSON array, in order. A list costs no
+      statement of its own (a page of courses went from three statements to one).
+    * A list of objects (``Children.of``: a wire's bodies) is one more query for a whole page:
+      ``statement`` selects ``(parent id, *wire.columns)``, filters on ``:site_id`` and on the
+      parent being one of ``:ids`` (``parents_in``), and orders the children.
     """
 
-    statement: Select[Any]
+    statement: Select[Any] | None = None
     wire: Wire | None = None
-    # Only parents for which this holds can have children: the query is skipped for the others
-    # (a user's administered courses are asked for only when the user is a course admin).
-    only_for: From | None = None
+    # An id list: the subquery of one parent's ids, given the parent's model (the wire's).
+    # Any one-column subquery will do (a product's instructors' names).
+    ids_of: Callable[[Any], Select[Any]] | None = None
+    # What the field is made of the list (joined names, say); the list itself without it.
+    reduce: Callable[[list[Any]], Any] | None = None
 
     @classmethod
     def ids(cls, child_id: Any, parent: Any, *order_by: Any) -> Children:
-        """The ids of a site-owned table's rows grouped by ``parent``, ordered by ``order_by``."""
+        """The ids of a site-owned table's rows whose ``parent`` is the row, ordered by
+        ``order_by`` (then id)."""
         model = child_id.class_
-        statement = (
-            select(parent, child_id)
-            .where(model.site_id == bindparam("site_id"), parents_in(parent))
-            .order_by(parent, *order_by, child_id)
+        return cls(
+            ids_of=lambda outer: (
+                select(child_id)
+                .where(parent == outer.id, model.site_id == bindparam("site_id"))
+                .order_by(*order_by, child_id)
+            )
         )
-        return cls(statement)
+
+    @classmethod
+    def linked(cls, parent: Any, child: Any, owner: Any, *order_by: Any) -> Children:
+        """``child`` ids of a link table (no ``site_id`` of its own) whose ``parent`` is the row,
+        scoped through ``owner``, the site-owned model whose id ``child`` is; ordered by
+        ``order_by`` (then the ids)."""
+        # Aliased: the owner may be the row's own model (a product's related products).
+        scope = aliased(owner)
+        return cls(
+            ids_of=lambda outer: (
+                select(child)
+                .join(scope, scope.id == child)
+                .where(parent == outer.id, scope.site_id == bindparam("site_id"))
+                .order_by(*order_by, child)
+            )
+        )
 
     @classmethod
     def of(cls, wire: Wire, parent: Any) -> Children:
@@ -133,6 +177,12 @@ class Children:
             .order_by(parent, *wire.order_by, model.id)
         )
         return cls(statement, wire)
+
+    def aggregate(self, outer: Any, name: str) -> Any:
+        """The id list as a column of ``outer``'s statement."""
+        assert self.ids_of is not None
+        ids = self.ids_of(outer).correlate(outer).subquery()
+        return select(json_ids(ids.c[0])).scalar_subquery().label(name)
 
 
 def _joined(statement: Select[Any], joins: Sequence[Any]) -> Select[Any]:
@@ -211,20 +261,24 @@ class Wire:
         self.fields = self._fields(schema, model, dict(children or {}), sort_keys)
         columns: list[Any] = [model.id]
         for field in self.fields:
-            origins = [field.source] if isinstance(field.source, From) else []
-            if isinstance(field.source, Children) and field.source.only_for is not None:
-                origins.append(field.source.only_for)
-            for origin in origins:
-                for column in origin.columns:
-                    if not any(column is known for known in columns):
-                        columns.append(column)
+            if isinstance(field.source, Children):
+                if field.source.ids_of is not None:
+                    columns.append(field.source.aggregate(model, field.name))
+                continue
+            for column in field.source.columns:
+                if not any(column is known for known in columns):
+                    columns.append(column)
         self.columns = tuple(columns)
         statement = _joined(select(*columns).select_from(model), joins)
         self.select: Select[Any] = statement.where(*where)
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
             self.by_id = self.by_id.where(model.site_id == bindparam("site_id"))
-        self.children = tuple(f.source for f in self.fields if isinstance(f.source, Children))
+        self.children = tuple(
+            f.source
+            for f in self.fields
+            if isinstance(f.source, Children) and f.source.ids_of is None
+        )
         self.source, self.render = self._compile()
         self._shapes: dict[tuple[str, ...], tuple[Select[Any], Select[Any]]] = {}
 
@@ -256,6 +310,13 @@ class Wire:
         items = []
         for number, field in enumerate(self.fields):
             origin = field.source
+            if isinstance(origin, Children) and origin.ids_of is not None:
+                value = f"row[{self._index_of_label(field.name)}]"
+                if origin.reduce is not None:
+                    namespace[f"_r{number}"] = origin.reduce
+                    value = f"_r{number}({value})"
+                items.append(f"{field.name!r}: {value}")
+                continue
             if isinstance(origin, Children):
                 index = self.children.index(origin)
                 items.append(f"{field.name!r}: children[{index}].get(row[0]) or []")
@@ -281,6 +342,11 @@ class Wire:
         exec(compile(source, f"<wire {self.schema.__name__}>", "exec"), namespace)
         render: Render = namespace["render"]
         return source, render
+
+    def _index_of_label(self, name: str) -> int:
+        return next(
+            i for i, known in enumerate(self.columns) if getattr(known, "name", None) == name
+        )
 
     def _index(self, column: Any) -> int:
         return next(i for i, known in enumerate(self.columns) if known is column)
@@ -327,11 +393,13 @@ class Wire:
         if not self.children:
             return []
         found: list[Grouped] = []
+        ids = [row[0] for row in rows]
         for children in self.children:
-            ids = [row[0] for row in rows if self._may_have(children, row)]
+            assert children.statement is not None
             grouped: Grouped = {}
             if ids:
-                result = connection.execute(children.statement, {**values, "ids": ids})
+                # All at once: iterating a result fetches row by row, a call per row.
+                result = connection.execute(children.statement, {**values, "ids": ids}).all()
                 if children.wire is None:
                     for parent, child in result:
                         grouped.setdefault(parent, []).append(child)
@@ -341,12 +409,6 @@ class Wire:
                         grouped.setdefault(row[0], []).append(render(row[1:], None, ()))
             found.append(grouped)
         return found
-
-    def _may_have(self, children: Children, row: RowLike) -> bool:
-        condition = children.only_for
-        if condition is None or condition.function is None:
-            return True
-        return bool(condition.function(*(row[self._index(c)] for c in condition.columns)))
 
     def alphabetical(self) -> Wire:
         """This wire with its keys in alphabetical order, as Thinkific's webhook payloads are.

@@ -27,10 +27,6 @@ def encode_roles(roles: Iterable[str]) -> str:
     return f",{','.join(ordered)}," if ordered else ""
 
 
-def is_course_admin(roles_text: str) -> bool:
-    return ",course_admin," in roles_text
-
-
 def roles_of(roles_text: str) -> list[str]:
     return [role for role in roles_text.split(",") if role]
 

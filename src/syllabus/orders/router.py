@@ -6,16 +6,16 @@ Orders are placed by checkout (``POST /_syllabus/sites/{subdomain}/checkout`` or
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.orders.schemas import OrderRead
 from syllabus.orders.service import OrderService
 from syllabus.pagination import Page, PageParamsDep
 
-router = APIRouter(prefix="/orders", tags=["Orders"])
+router = ResourceRouter(prefix="/orders", tags=["Orders"])
 
 
 @router.get("", operation_id="getOrders", response_model=Page[OrderRead])

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select
 
 from syllabus.kit.filters import Criteria
 from syllabus.kit.repository import Repository
-from syllabus.kit.wire import Children, JSONObject, Wire, parents_in
+from syllabus.kit.wire import Children, JSONObject, Wire
 from syllabus.models import (
     Collection,
     Product,
@@ -15,6 +15,7 @@ from syllabus.models import (
     related_products,
 )
 from syllabus.pagination import PageParams
+from syllabus.products.instructors import INSTRUCTOR_NAMES
 from syllabus.products.schemas import ProductPriceRead, ProductRead
 
 PRODUCT_PRICE = Wire(
@@ -22,28 +23,18 @@ PRODUCT_PRICE = Wire(
 )
 
 
-def linked_ids(parent: Any, child: Any, owner: Any) -> Children:
-    """``child`` ids grouped by ``parent``, both columns of a link table with no ``site_id``:
-    scoped through ``owner``, the site-owned model whose id ``child`` is."""
-    return Children(
-        select(parent, child)
-        .join(owner, owner.id == child)
-        .where(owner.site_id == bindparam("site_id"), parents_in(parent))
-        .order_by(parent, child)
-    )
-
-
 PRODUCT = Wire(
     ProductRead,
     Product,
     children={
-        "collection_ids": linked_ids(
+        "collection_ids": Children.linked(
             collection_memberships.c.product_id, collection_memberships.c.collection_id, Collection
         ),
-        "related_product_ids": linked_ids(
+        "related_product_ids": Children.linked(
             related_products.c.product_id, related_products.c.related_product_id, Product
         ),
         "product_prices": Children.of(PRODUCT_PRICE, ProductPrice.product_id),
+        "instructor_names": INSTRUCTOR_NAMES,
     },
 )
 # product.created, product.updated and product.deleted: the product with alphabetical keys

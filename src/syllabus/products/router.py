@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.products.schemas import ProductRead
 from syllabus.products.service import ProductService
 
-router = APIRouter(prefix="/products", tags=["Products"])
+router = ResourceRouter(prefix="/products", tags=["Products"])
 
 
 @router.get("", operation_id="getProducts", response_model=Page[ProductRead])

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from syllabus.kit.schemas import DecimalString, ResponseSchema, Timestamp
 from syllabus.kit.wire import From
 from syllabus.models import Product, ProductPrice
-from syllabus.products.instructors import BUNDLE_INSTRUCTORS, COURSE_INSTRUCTOR, instructor_names
 
 
 def _text(value: int | None) -> str | None:
@@ -81,6 +80,4 @@ class ProductRead(ResponseSchema):
     description: str | None
     card_image_url: str | None
     product_prices: list[ProductPriceRead]
-    instructor_names: Annotated[
-        str | None, From(instructor_names, COURSE_INSTRUCTOR, BUNDLE_INSTRUCTORS)
-    ]
+    instructor_names: str | None

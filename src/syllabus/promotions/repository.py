@@ -48,13 +48,7 @@ _OFFER = (
 )
 
 _LINKS = promotion_products.c
-# promotion_products has no site_id: scope through the promotion.
-_PRODUCT_IDS = Children(
-    select(_LINKS.promotion_id, _LINKS.product_id)
-    .join(Promotion, Promotion.id == _LINKS.promotion_id)
-    .where(Promotion.site_id == bindparam("site_id"), parents_in(_LINKS.promotion_id))
-    .order_by(_LINKS.promotion_id, _LINKS.product_id)
-)
+_PRODUCT_IDS = Children.linked(_LINKS.promotion_id, _LINKS.product_id, Product)
 PROMOTION = Wire(
     PromotionRead,
     Promotion,

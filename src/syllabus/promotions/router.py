@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
 from syllabus.errors import ParameterRequired
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.promotions.schemas import PromotionCreate, PromotionRead, PromotionUpdate
 from syllabus.promotions.service import PromotionService
 
-router = APIRouter(prefix="/promotions", tags=["Promotions"])
+router = ResourceRouter(prefix="/promotions", tags=["Promotions"])
 
 
 @router.get("", operation_id="getPromotions", response_model=Page[PromotionRead])

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, delete, select
 
 from syllabus.kit.repository import Repository
-from syllabus.kit.wire import Children, From, Wire, parents_in
+from syllabus.kit.wire import Children, Wire
 from syllabus.models import (
     Course,
     CustomProfileField,
@@ -15,7 +15,6 @@ from syllabus.models import (
     course_admins,
 )
 from syllabus.models.base import stamp
-from syllabus.models.user import is_course_admin
 from syllabus.users.schemas import (
     AuthenticationRead,
     CustomProfileFieldInput,
@@ -26,13 +25,8 @@ from syllabus.users.schemas import (
 CUSTOM_PROFILE_FIELD = Wire(
     CustomProfileFieldRead, CustomProfileField, joins=(CustomProfileField.definition,)
 )
-# course_admins has no site_id: scope through the course. Only course admins administer one.
-_ADMINISTERED_COURSE_IDS = Children(
-    select(course_admins.c.user_id, course_admins.c.course_id)
-    .join(Course, Course.id == course_admins.c.course_id)
-    .where(Course.site_id == bindparam("site_id"), parents_in(course_admins.c.user_id))
-    .order_by(course_admins.c.user_id, course_admins.c.course_id),
-    only_for=From(is_course_admin, User.roles_text),
+_ADMINISTERED_COURSE_IDS = Children.linked(
+    course_admins.c.user_id, course_admins.c.course_id, Course
 )
 _CHILDREN = {
     "administered_course_ids": _ADMINISTERED_COURSE_IDS,

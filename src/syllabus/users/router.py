@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from starlette.responses import Response
 
 from syllabus.context import ApiDep
 from syllabus.errors import RecordNotFound
 from syllabus.kit.filters import Filters
+from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId, path_id
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.users.filters import USER_FILTERS
@@ -23,7 +24,7 @@ from syllabus.users.schemas import (
 )
 from syllabus.users.service import UserService
 
-router = APIRouter(prefix="/users", tags=["Users"])
+router = ResourceRouter(prefix="/users", tags=["Users"])
 
 
 async def user_key(
