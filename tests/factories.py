@@ -19,6 +19,7 @@ from syllabus.models import (
     Content,
     Coupon,
     Course,
+    CourseReview,
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
@@ -30,11 +31,14 @@ from syllabus.models import (
     OrderItem,
     Product,
     ProductPrice,
+    ProductPublishRequest,
     Promotion,
+    SiteScript,
     User,
     bundle_courses,
     collection_memberships,
     course_admins,
+    group_analysts,
     promotion_products,
     related_products,
 )
@@ -269,3 +273,41 @@ def make_order(site: SiteClient, user_id: int, product_id: int, **overrides: Any
 def make_external_order(site: SiteClient, user_id: int, product_id: int, **overrides: Any) -> int:
     values = {"payment_provider": "ExternalProvider", "order_type": "one-time", **overrides}
     return _save(site, ExternalOrder(user_id=user_id, product_id=product_id, **values))
+
+
+def add_analyst(site: SiteClient, group_id: int, user_id: int) -> None:
+    site.db(lambda s: s.execute(insert(group_analysts).values(group_id=group_id, user_id=user_id)))
+
+
+def make_course_review(site: SiteClient, course_id: int, user_id: int, **overrides: Any) -> int:
+    values = {
+        "rating": 4,
+        "title": "My Review",
+        "review_text": "It was great!",
+        "approved": True,
+        **overrides,
+    }
+    return _save(site, CourseReview(course_id=course_id, user_id=user_id, **values))
+
+
+def make_site_script(site: SiteClient, **overrides: Any) -> int:
+    """A script (``src`` unless ``content`` is given); returns its row id (its public id is
+    ``script_id``)."""
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "name": f"Script {n}",
+        "description": "Tracks visits",
+        "page_scopes": ["landing_pages"],
+        "location": "footer",
+        "load_method": "async",
+        "category": "analytics",
+        **overrides,
+    }
+    if "content" not in values:
+        values.setdefault("src", f"https://app.example.com/script-{n}.js")
+    return _save(site, SiteScript(**values))
+
+
+def make_publish_request(site: SiteClient, product_id: int, **overrides: Any) -> int:
+    values = {"status": "pending", **overrides}
+    return _save(site, ProductPublishRequest(product_id=product_id, **values))

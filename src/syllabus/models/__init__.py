@@ -6,15 +6,18 @@ from syllabus.models.chapter import Chapter
 from syllabus.models.collection import Collection, collection_memberships
 from syllabus.models.content import CONTENTABLE_TYPES, Content
 from syllabus.models.course import Course, course_admins
+from syllabus.models.course_review import CourseReview
 from syllabus.models.custom_profile_field import CustomProfileField, CustomProfileFieldDefinition
 from syllabus.models.enrollment import Enrollment
 from syllabus.models.event import Event
-from syllabus.models.group import Group, GroupMembership
+from syllabus.models.group import Group, GroupMembership, group_analysts
 from syllabus.models.instructor import Instructor
 from syllabus.models.order import ExternalOrder, ExternalOrderTransaction, Order, OrderItem
 from syllabus.models.product import Product, ProductPrice, related_products
 from syllabus.models.promotion import Coupon, Promotion, promotion_products
+from syllabus.models.publish_request import ProductPublishRequest
 from syllabus.models.site import Credential, Site
+from syllabus.models.site_script import SiteScript
 from syllabus.models.user import ROLES, User
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "Content",
     "Coupon",
     "Course",
+    "CourseReview",
     "Credential",
     "CustomProfileField",
     "CustomProfileFieldDefinition",
@@ -40,14 +44,17 @@ __all__ = [
     "Order",
     "OrderItem",
     "Product",
+    "ProductPublishRequest",
     "ProductPrice",
     "Promotion",
     "Record",
     "Site",
+    "SiteScript",
     "User",
     "bundle_courses",
     "collection_memberships",
     "course_admins",
+    "group_analysts",
     "promotion_products",
     "related_products",
 ]

@@ -1,9 +1,26 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+import secrets
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syllabus.models.base import Id, SiteRecord, table_args
+from syllabus.models.base import Base, Id, SiteRecord, table_args
+
+# Which users analyze which groups (users with the group_analyst role): a group's
+# `group_analysts`.
+group_analysts = Table(
+    "group_analysts",
+    Base.metadata,
+    Column("group_id", Id, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_group_analysts_user_id", "user_id"),
+)
+
+
+def new_group_token() -> str:
+    """A group's token: eight lowercase hex characters (``c2395613``), random."""
+    return secrets.token_hex(4)
 
 
 class Group(SiteRecord):

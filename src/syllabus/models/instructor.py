@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syllabus.models.base import Id, SiteRecord, table_args
@@ -8,7 +8,10 @@ from syllabus.models.base import Id, SiteRecord, table_args
 
 class Instructor(SiteRecord):
     __tablename__ = "instructors"
-    __table_args__ = table_args(Index("ix_instructors_site_id_id", "site_id", "id"))
+    __table_args__ = table_args(
+        UniqueConstraint("site_id", "slug"),
+        Index("ix_instructors_site_id_id", "site_id", "id"),
+    )
 
     user_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str | None] = mapped_column(String(255))
