@@ -21,6 +21,7 @@ from syllabus.models import (
     Content,
     Coupon,
     Course,
+    CourseReview,
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
@@ -34,10 +35,13 @@ from syllabus.models import (
     OrderItem,
     Product,
     ProductPrice,
+    ProductPublishRequest,
     Promotion,
+    SiteScript,
     User,
     collection_memberships,
     course_admins,
+    group_analysts,
 )
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
 
@@ -231,7 +235,8 @@ class TestSeed:
             statuses = set(
                 session.scalars(select(Product.status).where(Product.site_id == site_id))
             )
-            assert statuses == {"published"}
+            # The last course's product waits to be published (a pending publish request).
+            assert statuses == {"published", "draft"}
             prices = session.scalars(select(Product.price).where(Product.site_id == site_id)).all()
             assert all(isinstance(price, Decimal) for price in prices)
 
@@ -289,6 +294,38 @@ class TestSeed:
                 )
             ).all()
             assert sorted(refunds) == ["purchase"] * 3 + ["refund"]
+
+    def test_seeds_the_people_around_the_courses(self, seed: Seeder, database: Database) -> None:
+        """Group analysts, reviews by buyers, a site script and a pending publish request."""
+        site_id = seed("--users", "40", "--courses", "7", "--enrollments", "150")
+        with database.transaction(write=False) as session:
+            analysts = session.execute(
+                select(group_analysts.c.user_id).join(Group, Group.id == group_analysts.c.group_id)
+            ).all()
+            analyst_users = {
+                row.user_id for row in analysts if session.get(User, row.user_id).site_id == site_id
+            }
+            assert analyst_users
+            assert all("group_analyst" in session.get(User, user).roles for user in analyst_users)
+            reviews = session.scalars(
+                select(CourseReview).where(CourseReview.site_id == site_id)
+            ).all()
+            assert len(reviews) == 20
+            assert all(3 <= review.rating <= 5 for review in reviews)
+            for review in reviews:
+                enrolled = session.scalar(
+                    select(Enrollment.id).where(
+                        Enrollment.user_id == review.user_id,
+                        Enrollment.course_id == review.course_id,
+                    )
+                )
+                assert enrolled is not None
+            assert _count(session, SiteScript, site_id) == 1
+            (request,) = session.scalars(
+                select(ProductPublishRequest).where(ProductPublishRequest.site_id == site_id)
+            ).all()
+            assert request.status == "pending"
+            assert session.get(Product, request.product_id).status == "draft"
 
     def test_enrollments_have_varied_progress(self, seed: Seeder, database: Database) -> None:
         site_id = seed("--users", "60", "--courses", "5", "--enrollments", "250")

@@ -105,6 +105,8 @@ def _seed_lines(summary: SeedSummary) -> list[str]:
         f"{summary.bundles} bundles, {summary.categories} new categories, {summary.promotions} "
         f"promotions with {summary.coupons} coupons, {summary.orders} orders, "
         f"{summary.external_orders} external orders",
+        f"{summary.group_analysts} group analyst assignments, {summary.reviews} course reviews, "
+        f"{summary.site_scripts} site scripts, {summary.publish_requests} publish requests",
     ]
 
 

@@ -46,6 +46,7 @@ from syllabus.models.base import stamped
 from syllabus.models.user import email_key, encode_roles
 from syllabus.seed import names
 from syllabus.seed.commerce import MAX_BOUGHT, Bought, Listed, seed_commerce
+from syllabus.seed.people import seed_people
 
 BATCH = 5_000
 WINDOW = timedelta(days=180)
@@ -83,6 +84,10 @@ class SeedSummary:
     coupons: int
     orders: int
     external_orders: int
+    group_analysts: int
+    reviews: int
+    site_scripts: int
+    publish_requests: int
 
 
 def check_counts(users: int, courses: int, enrollments: int) -> None:
@@ -378,6 +383,7 @@ class _Seeder:
             user_ids,
             bought,
         )
+        people = seed_people(self, user_ids, course_ids, product_ids, bought)
         self.advance("Done")
         return SeedSummary(
             users=user_count,
@@ -393,6 +399,7 @@ class _Seeder:
             group_memberships=memberships,
             enrollments=enrollment_count,
             **asdict(sales),
+            **asdict(people),
         )
 
     def definitions(self) -> tuple[dict[str, int], int]:
