@@ -73,6 +73,15 @@ def credentials_from(headers: Headers) -> Credentials | None:
     return None
 
 
+def signing_secret(headers: Headers) -> str | None:
+    """The secret the caller signs with: the key of a site script's ``HMAC-SHA256-SIGNATURE``
+    (FIDELITY §8). Thinkific keys it with the calling OAuth app's client secret; until apps exist
+    (a later issue) it is the credential that authenticated the request (the site's API key,
+    sent either way, or a bearer access token). The one place that decides it."""
+    credentials = credentials_from(headers)
+    return None if credentials is None else credentials.token
+
+
 # Built once: every request without a cached credential runs it (see kit/wire.py).
 _LOOKUP = (
     select(

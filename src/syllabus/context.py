@@ -10,7 +10,7 @@ declares (``@router.post(..., status_code=201)``), written once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, TypeVar
 
@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.auth import SiteRef, authenticated
+from syllabus.auth import SiteRef, authenticated, signing_secret
 from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.db import Database
@@ -38,6 +38,8 @@ class Scope:
     settings: Settings
     # A quiet unit of work records no events (`syllabus seed` writes through services too).
     quiet: bool = False
+    # What the caller signs with (`auth.signing_secret`): none outside the Admin API.
+    signing_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def for_site(
@@ -53,13 +55,15 @@ class Api:
         self.database: Database = request.app.state.database
         self.settings: Settings = request.app.state.settings
         self.site = site
+        self.signing_secret = signing_secret(request.headers)
         self.status_code: int = request.scope["route"].status_code or 200
 
     async def run(self, work: Callable[[Scope], T], *, write: bool) -> T:
-        site, settings = self.site, self.settings
+        site, settings, secret = self.site, self.settings, self.signing_secret
 
         def unit(session: Session) -> T:
-            return work(Scope(session, site, clock.now(site.clock_offset_seconds), settings))
+            now = clock.now(site.clock_offset_seconds)
+            return work(Scope(session, site, now, settings, signing_secret=secret))
 
         return await self.database.run(unit, write=write)
 

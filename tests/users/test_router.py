@@ -379,6 +379,23 @@ class TestListUsers:
         assert [u["id"] for u in items] == [member]
         assert site.get("/users", params={"query[group_id]": "abc"}).json()["items"] == []
 
+    def test_filter_by_group_lists_members_added_through_group_users(
+        self, site: SiteClient
+    ) -> None:
+        sales, support = make_group(site, name="Sales"), make_group(site, name="Support")
+        members = [make_user(site) for _ in range(3)]
+        make_user(site)
+        for user in reversed(members):
+            body = {"user_id": user, "group_names": ["Sales"]}
+            assert site.post("/group_users", json=body).status_code == 201
+        body = {"user_id": members[0], "group_names": ["Support"]}
+        assert site.post("/group_users", json=body).status_code == 201
+        listed = site.get("/users", params={"query[group_id]": sales}).json()
+        assert [u["id"] for u in listed["items"]] == members
+        assert listed["meta"]["pagination"]["total_items"] == 3
+        items = site.get("/users", params={"query[group_id]": support}).json()["items"]
+        assert [u["id"] for u in items] == [members[0]]
+
     def test_unknown_filters_are_ignored(self, site: SiteClient) -> None:
         make_user(site)
         response = site.get("/users", params={"query[shoe_size]": "12", "query[email]": ""})

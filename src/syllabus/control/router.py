@@ -1,5 +1,6 @@
 """The control plane, ``/_syllabus/...``: sites, keys, tokens, reset, the virtual clock, events,
-and checkout (what a student's purchase does, which Thinkific's Admin API cannot).
+checkout (what a student's purchase does) and product publish requests (what a course admin
+asks), which Thinkific's Admin API cannot do.
 
 Guarded by ``SYLLABUS_ADMIN_TOKEN`` (``Authorization: Bearer <token>``).
 """
@@ -22,6 +23,7 @@ from syllabus.control.schemas import (
     EventRead,
     KeyCreated,
     LoadResult,
+    PublishRequestCreate,
     SeedRequest,
     SiteCreate,
     SiteCreated,
@@ -30,6 +32,7 @@ from syllabus.control.schemas import (
 )
 from syllabus.orders.schemas import OrderRead
 from syllabus.pagination import Page, PageParamsDep
+from syllabus.product_publish_requests.schemas import ProductPublishRequestRead
 from syllabus.seed.generator import SeedSummary
 
 router = APIRouter(
@@ -127,3 +130,19 @@ async def checkout(
     (`order.created`), and enroll the user in the product's course or each of its bundle's
     courses. Answers the order, as `GET /orders/{id}` does."""
     return await admin.write(lambda s: service.checkout(s, subdomain, body, admin.settings))
+
+
+@router.post(
+    "/sites/{subdomain}/publish_requests",
+    status_code=201,
+    response_model=ProductPublishRequestRead,
+)
+async def create_publish_request(
+    admin: AdminDep, subdomain: str, body: PublishRequestCreate
+) -> Response:
+    """Ask for a product to be published, as a course admin does in Thinkific's admin: a pending
+    request, which `POST /product_publish_requests/{id}/approve` (publishing the product) or
+    `/deny` answers. Answers the request, as `GET /product_publish_requests/{id}` does."""
+    return await admin.write(
+        lambda s: service.create_publish_request(s, subdomain, body, admin.settings)
+    )

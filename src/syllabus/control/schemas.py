@@ -104,3 +104,10 @@ class CheckoutRequest(RequestSchema):
     coupon_code: Text | None = Field(
         None, description="A coupon whose promotion applies to the product now."
     )
+
+
+class PublishRequestCreate(RequestSchema):
+    product_id: DbInt = Field(description="The product to publish, one of the site's.")
+    requesting_user_id: DbInt | None = Field(
+        None, description="Who asks (a course admin, in Thinkific): a user of the site."
+    )

@@ -20,6 +20,7 @@ from syllabus.control.schemas import (
     KeyCreated,
     LoadResult,
     LoadTally,
+    PublishRequestCreate,
     SeedRequest,
     SiteCreate,
     TokenCreated,
@@ -29,6 +30,7 @@ from syllabus.kit.wire import JSONObject
 from syllabus.models import Site
 from syllabus.orders.service import CheckoutService
 from syllabus.pagination import PageParams
+from syllabus.product_publish_requests.service import ProductPublishRequestService
 from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
 from syllabus.sites import service as sites
@@ -144,3 +146,11 @@ def checkout(
 ) -> JSONObject:
     scope = Scope.for_site(session, _site(session, subdomain), settings)
     return CheckoutService(scope).checkout(data.user_id, data.product_id, data.coupon_code)
+
+
+def create_publish_request(
+    session: Session, subdomain: str, data: PublishRequestCreate, settings: Settings
+) -> JSONObject:
+    scope = Scope.for_site(session, _site(session, subdomain), settings)
+    service = ProductPublishRequestService(scope)
+    return service.create(data.product_id, data.requesting_user_id)
