@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import Result
 
+from syllabus.clock import clock
 from syllabus.db import Database
 from syllabus.errors import Unprocessable
 from syllabus.models import (
@@ -24,6 +27,7 @@ from syllabus.models import (
     Content,
     Coupon,
     Course,
+    CourseReview,
     CustomProfileFieldDefinition,
     Enrollment,
     Event,
@@ -34,18 +38,30 @@ from syllabus.models import (
     Instructor,
     Product,
     ProductPrice,
+    ProductPublishRequest,
     Promotion,
+    SiteScript,
     User,
+    group_analysts,
 )
 from syllabus.orders.service import CheckoutService
 from tests.bundles.helpers import bundle_body
 from tests.categories.helpers import category_body
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
 from tests.control.test_seed_load import events_of
-from tests.factories import make_course
+from tests.course_reviews.helpers import review_body
+from tests.factories import (
+    FIXED,
+    make_course,
+    make_instructor,
+    make_publish_request,
+    make_user,
+)
 from tests.orders.helpers import Buyer, Item, frozen_clock, order_body
+from tests.product_publish_requests.helpers import request_body
 from tests.products.helpers import Made, price_body, product_body
 from tests.promotions.helpers import coupon_body, promotion_body
+from tests.site_scripts.helpers import FIELD_ORDER, script_body
 from tests.support import SiteClient, assert_answers
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "demo.yaml"
@@ -64,13 +80,15 @@ def site_rows(database: Database, site_id: int | None) -> dict[str, list[tuple[A
                     .order_by(*table.primary_key.columns)
                 )
                 rows[table.name] = [tuple(row) for row in session.execute(statement)]
-        admins = Base.metadata.tables["course_admins"]
-        statement = (
-            select(admins)
-            .where(admins.c.user_id.in_(select(User.id).where(User.site_id == site_id)))
-            .order_by(admins.c.course_id, admins.c.user_id)
-        )
-        rows["course_admins"] = [tuple(row) for row in session.execute(statement)]
+        # The link tables without a site_id, by their users.
+        for name in ("course_admins", "group_analysts"):
+            table = Base.metadata.tables[name]
+            statement = (
+                select(table)
+                .where(table.c.user_id.in_(select(User.id).where(User.site_id == site_id)))
+                .order_by(*table.c)
+            )
+            rows[name] = [tuple(row) for row in session.execute(statement)]
     return rows
 
 
@@ -146,7 +164,7 @@ class TestLoadExample:
         }
         grace = users["grace@example.com"]
         assert grace["roles"] == ["course_admin"]
-        assert len(grace["administered_course_ids"]) == 2
+        assert len(grace["administered_course_ids"]) == 3
         linus = users["Linus@Example.com"]
         assert linus["roles"] == ["affiliate"]
         assert linus["affiliate_code"] == "LINUS10"
@@ -212,6 +230,7 @@ class TestLoadExample:
             assert set(grace["administered_course_ids"]) == {
                 python.id,
                 courses["data-viz-basics"].id,
+                courses["algorithms-preview"].id,
             }
             products = {
                 slug: session.get(Product, course.product_id) for slug, course in courses.items()
@@ -475,6 +494,32 @@ class TestLoadUpdates:
         started = [e for e in enrollments if e.percentage_completed == 0.2]
         assert len(started) == 1
         assert started[0].started_at is not None
+
+    def test_names_an_instructor_by_the_slug_the_api_gave_it(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = client_for(http, database, load.subdomain, printed_key(load("")))
+        # Any text, as the API takes a slug.
+        instructor = make_instructor(site, first_name="Who", last_name="Ever", slug="Dr. Who_2")
+        file = """\
+            instructors:
+              - { slug: Dr. Who_2, first_name: The, last_name: Doctor }
+            courses:
+              - { slug: time, name: Time, instructor: Dr. Who_2 }
+            """
+
+        result = load(file)
+
+        assert result.exit_code == 0, result.output
+        assert tally_of(result, "instructors") == ["0", "1", "0", "0"]
+
+        def read(session: Any) -> tuple[Any, ...]:
+            row = session.get_one(Instructor, instructor)
+            course = session.scalars(select(Course).where(Course.site_id == site.id)).one()
+            return row.slug, row.first_name, row.last_name, course.instructor_id
+
+        assert site.db(read) == ("Dr. Who_2", "The", "Doctor", instructor)
+        assert "nothing changed" in one_line(load(file).stdout)
 
     def test_loads_into_a_seeded_site(self, load: Loader, database: Database) -> None:
         assert load.cli("seed", load.subdomain, "--users", "10", "--courses", "2").exit_code == 0
@@ -1034,6 +1079,8 @@ class TestLoadCommerce:
               - { slug: programming, products: [bare] }
             orders:
               - { user: ada@example.com, product: bare }
+            publish_requests:
+              - { product: bare }
             """
         )
 
@@ -1041,6 +1088,7 @@ class TestLoadCommerce:
         errors = one_line(result.stderr)
         assert "categories[0].products[0]: 'bare' is sold as no product" in errors
         assert "orders[0].product: 'bare' is sold as no product" in errors
+        assert "publish_requests[0].product: 'bare' is sold as no product" in errors
         assert load.rows() == rows
 
         # Declaring the course gives it its product, which the same file can then sell.
@@ -1095,6 +1143,437 @@ class TestLoadCommerce:
         assert load.site_id is None
 
 
+ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+EARLIER = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
+LATER = datetime(2025, 1, 11, 9, 0, tzinfo=UTC)
+EARLIER_TEXT = "2025-01-10T09:00:00.000Z"
+# A script's fields the API renders as they are stored.
+WIRE_SCRIPT = [name for name in FIELD_ORDER if name not in ("id", "created_at", "updated_at")]
+
+
+@pytest.fixture
+def now() -> Iterator[list[datetime]]:
+    """The clock reads ``now[0]``: a test sets it before a load (EARLIER to start)."""
+    current = [EARLIER]
+    clock.set_source(lambda: current[0])
+    yield current
+    clock.set_source(None)
+
+
+class Review(NamedTuple):
+    course: str
+    user: str
+    rating: int
+    title: str
+    review_text: str
+    approved: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Script(NamedTuple):
+    name: str
+    description: str
+    src: str | None
+    content: str | None
+    page_scopes: list[str]
+    location: str | None
+    load_method: str | None
+    category: str
+    app_client_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Request(NamedTuple):
+    product: str
+    status: str
+    requester: str | None
+    responder: str | None
+    response_text: str | None
+    notify_requester: bool
+    completed_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class People:
+    """What the people sections leave in a site, read from its rows (each kind by id), naming
+    users by email and courses and products by slug."""
+
+    analysts: dict[str, list[str]]  # each group's, by the group's name
+    reviews: list[Review]
+    scripts: list[Script]
+    requests: list[Request]
+
+    @classmethod
+    def of(cls, site: SiteClient) -> People:
+        def read(session: Any) -> People:
+            def of_site(model: Any) -> list[Any]:
+                statement = select(model).where(model.site_id == site.id).order_by(model.id)
+                return list(session.scalars(statement))
+
+            def fields(row: Any, kind: Any, **named: Any) -> Any:
+                """``kind`` of the row: its columns of the same names, and ``named``."""
+                values = {name: getattr(row, name, None) for name in kind._fields}
+                return kind(**{**values, **named})
+
+            emails = {user.id: user.email_key for user in of_site(User)}
+            slugs = {course.id: course.slug for course in of_site(Course)}
+            products = {product.id: product.slug for product in of_site(Product)}
+            analysts = select(group_analysts.c.user_id)
+            return cls(
+                {
+                    group.name: sorted(
+                        emails[id]
+                        for id in session.scalars(
+                            analysts.where(group_analysts.c.group_id == group.id)
+                        )
+                    )
+                    for group in of_site(Group)
+                },
+                [
+                    fields(r, Review, course=slugs[r.course_id], user=emails[r.user_id])
+                    for r in of_site(CourseReview)
+                ],
+                [fields(s, Script) for s in of_site(SiteScript)],
+                [
+                    fields(
+                        p,
+                        Request,
+                        product=products[p.product_id],
+                        requester=emails.get(p.requesting_user_id),
+                        responder=emails.get(p.responding_user_id),
+                    )
+                    for p in of_site(ProductPublishRequest)
+                ],
+            )
+
+        return site.db(read)
+
+
+def example_people(at: datetime) -> People:
+    """What the example's people sections make, loaded at ``at``."""
+    return People(
+        {"Apollo Team": ["margaret@example.com"], "Founders Circle": []},
+        [
+            Review(
+                "intro-to-python",
+                "ada@example.com",
+                5,
+                "Clear from the first lesson",
+                "The exercises build on each other, and the final project ties it all together.",
+                True,
+                at,
+                at,
+            ),
+            Review(
+                "intro-to-python",
+                "linus@example.com",
+                4,
+                "Good pace",
+                "A little slow at the start, then just right.",
+                False,
+                at,
+                at,
+            ),
+        ],
+        [
+            Script(
+                "Example Analytics",
+                "Counts visits to the site's pages for the Example Analytics app.",
+                "https://analytics.example.com/tracker.js",
+                None,
+                ["all"],
+                "footer",
+                "defer",
+                "analytics",
+                None,
+                at,
+                at,
+            ),
+            # The location and load method it leaves out: the spec's defaults.
+            Script(
+                "Help Widget",
+                "Opens the help chat on landing pages and in the course player.",
+                None,
+                "<script>window.helpWidget = { team: 'support' };</script>",
+                ["landing_pages", "course_player"],
+                "footer",
+                "async",
+                "functional",
+                None,
+                at,
+                at,
+            ),
+        ],
+        [
+            Request(
+                "algorithms-preview", "pending", "grace@example.com", None, None, False, None, at
+            )
+        ],
+    )
+
+
+def script_ids(site: SiteClient) -> list[str]:
+    statement = select(SiteScript.script_id).where(SiteScript.site_id == site.id)
+    return list(site.db(lambda session: session.scalars(statement.order_by(SiteScript.id))))
+
+
+def status_of(site: SiteClient, slug: str) -> str:
+    statement = select(Product.status).where(Product.site_id == site.id, Product.slug == slug)
+    return str(site.db(lambda session: session.scalars(statement).one()))
+
+
+class TestLoadPeople:
+    def test_loads_the_examples_people(
+        self, load: Loader, http: TestClient, database: Database, now: list[datetime]
+    ) -> None:
+        site = loaded_site(load, http, database)
+
+        assert People.of(site) == example_people(EARLIER)
+        ids = script_ids(site)
+        assert all(ULID.match(script_id) for script_id in ids), ids
+        assert len(set(ids)) == 2
+        # A request changes nothing about its product.
+        assert status_of(site, "algorithms-preview") == "draft"
+        events = {(e["resource"], e["action"]) for e in events_of(site)}
+        assert events == {("product", "created"), ("order", "created"), ("enrollment", "created")}
+
+    def test_the_api_serves_the_examples_people(
+        self, load: Loader, http: TestClient, database: Database, now: list[datetime]
+    ) -> None:
+        site = loaded_site(load, http, database)
+        example = Example.of(site)
+        people = example_people(EARLIER)
+
+        def user(email: str) -> int:
+            return id_of(site, User, email_key=email)
+
+        for name, emails in people.analysts.items():
+            response = site.get(f"/groups/{id_of(site, Group, name=name)}/analysts")
+            assert_answers(response, 200, {"group_analysts": [user(e) for e in emails]})
+        python = example.python.made.id
+        assert items_of(site, "/course_reviews", course_id=python) == [
+            review_body(
+                id_of(site, CourseReview, user_id=user(review.user)),
+                python,
+                user(review.user),
+                rating=review.rating,
+                title=review.title,
+                review_text=review.review_text,
+                approved=review.approved,
+                created_at=EARLIER_TEXT,
+            )
+            for review in people.reviews
+        ]
+        assert items_of(site, "/site_scripts") == [
+            script_body(
+                id,
+                **{name: getattr(script, name) for name in WIRE_SCRIPT},
+                created_at=EARLIER_TEXT,
+                updated_at=EARLIER_TEXT,
+            )
+            for id, script in zip(script_ids(site), people.scripts, strict=True)
+        ]
+        assert items_of(site, "/product_publish_requests") == [
+            request_body(
+                id_of(site, ProductPublishRequest, status="pending"),
+                example.algorithms.made.product_id,
+                requesting_user_id=user("grace@example.com"),
+                created_at=EARLIER_TEXT,
+                updated_at=EARLIER_TEXT,
+            )
+        ]
+
+    def test_loading_twice_changes_none_of_it(
+        self, load: Loader, http: TestClient, database: Database, now: list[datetime]
+    ) -> None:
+        site = loaded_site(load, http, database)
+        rows, events, ids = load.rows(), events_of(site), script_ids(site)
+        now[0] = LATER
+
+        again = load()
+
+        assert again.exit_code == 0, again.output
+        assert tally_of(again, "groups") == ["0", "0", "2", "0"]
+        assert tally_of(again, "course reviews") == ["0", "0", "2", "0"]
+        assert tally_of(again, "site scripts") == ["0", "0", "2", "0"]
+        assert tally_of(again, "publish requests") == ["0", "0", "1", "0"]
+        assert load.rows() == rows
+        assert script_ids(site) == ids
+        assert events_of(site) == events
+
+    def test_a_second_file_changes_them_in_place(
+        self, load: Loader, http: TestClient, database: Database, now: list[datetime]
+    ) -> None:
+        site = loaded_site(load, http, database)
+        ids, events = script_ids(site), events_of(site)
+        now[0] = LATER
+
+        result = load(
+            """\
+            users:
+              - email: alan@example.com
+                first_name: Alan
+                last_name: Turing
+                roles: [group_analyst]
+            groups:
+              # Its analysts left as they are.
+              - name: Apollo Team
+                members: [ada@example.com]
+              - name: Founders Circle
+                analysts: [alan@example.com, MARGARET@example.com]
+            course_reviews:
+              - user: LINUS@example.com
+                course: intro-to-python
+                rating: 2
+                title: Too slow
+                review_text: A little slow at the start, then just right.
+                approved: true
+            site_scripts:
+              # Inline now: its src is cleared; the location and load method it omits are kept.
+              - name: Example Analytics
+                description: Counts visits.
+                content: <script>track()</script>
+                page_scopes: [checkout, student_dashboard]
+                category: marketing
+            publish_requests:
+              # Already pending: left alone, requester included.
+              - { product: algorithms-preview, requested_by: ada@example.com }
+              - { product: python-and-viz }
+            """
+        )
+
+        assert result.exit_code == 0, result.output
+        assert tally_of(result, "groups") == ["0", "2", "0", "0"]
+        assert tally_of(result, "course reviews") == ["0", "1", "0", "0"]
+        assert tally_of(result, "site scripts") == ["0", "1", "0", "0"]
+        assert tally_of(result, "publish requests") == ["1", "0", "1", "0"]
+        before = example_people(EARLIER)
+        ada_review, linus_review = before.reviews
+        analytics, help_script = before.scripts
+        assert People.of(site) == People(
+            {
+                "Apollo Team": ["margaret@example.com"],
+                "Founders Circle": ["alan@example.com", "margaret@example.com"],
+            },
+            [
+                ada_review,
+                linus_review._replace(rating=2, title="Too slow", approved=True, updated_at=LATER),
+            ],
+            [
+                analytics._replace(
+                    description="Counts visits.",
+                    src=None,
+                    content="<script>track()</script>",
+                    page_scopes=["checkout", "student_dashboard"],
+                    category="marketing",
+                    updated_at=LATER,
+                ),
+                help_script,
+            ],
+            [
+                *before.requests,
+                Request("python-and-viz", "pending", None, None, None, False, None, LATER),
+            ],
+        )
+        assert script_ids(site) == ids
+        assert status_of(site, "algorithms-preview") == "draft"
+        assert status_of(site, "python-and-viz") == "published"
+        members = (
+            select(GroupMembership.user_id)
+            .join(Group)
+            .where(Group.site_id == site.id, Group.name == "Apollo Team")
+        )
+        assert site.db(lambda session: list(session.scalars(members))) == [
+            id_of(site, User, email_key="ada@example.com")
+        ]
+        assert events_of(site) == events
+
+    def test_a_handled_request_is_not_pending(
+        self, load: Loader, http: TestClient, database: Database, now: list[datetime]
+    ) -> None:
+        site = loaded_site(load, http, database)
+
+        def approve(session: Any) -> None:
+            request = session.scalars(
+                select(ProductPublishRequest).where(ProductPublishRequest.site_id == site.id)
+            ).one()
+            request.status, request.completed_at = "approved", EARLIER
+
+        site.db(approve)
+        # And one the site made for another product, pending: left alone as the file's are.
+        make_publish_request(site, Example.of(site).viz.made.product_id)
+        now[0] = LATER
+        file = """\
+            publish_requests:
+              - { product: algorithms-preview, requested_by: grace@example.com }
+              - { product: data-viz-basics, requested_by: grace@example.com }
+            """
+
+        result = load(file)
+
+        assert result.exit_code == 0, result.output
+        assert tally_of(result, "publish requests") == ["1", "0", "1", "0"]
+        requests = People.of(site).requests
+        assert [(r.product, r.status, r.requester, r.created_at) for r in requests] == [
+            ("algorithms-preview", "approved", "grace@example.com", EARLIER),
+            ("data-viz-basics", "pending", None, FIXED),
+            ("algorithms-preview", "pending", "grace@example.com", LATER),
+        ]
+        assert status_of(site, "algorithms-preview") == "draft"
+        again = load(file)
+        assert tally_of(again, "publish requests") == ["0", "0", "2", "0"]
+
+    def test_an_analyst_has_the_role_as_the_file_leaves_the_user(
+        self, load: Loader, http: TestClient, database: Database
+    ) -> None:
+        site = client_for(http, database, load.subdomain, printed_key(load("")))
+        make_user(site, email="analyst@example.com", roles=["group_analyst"])
+        make_user(site, email="student@example.com")
+        make_user(site, email="former@example.com", roles=["group_analyst", "affiliate"])
+        rows = load.rows()
+
+        refused = load(
+            """\
+            users:
+              # The role taken away.
+              - { email: former@example.com, first_name: F, last_name: A, roles: [affiliate] }
+              - { email: new@example.com, first_name: N, last_name: U }
+            groups:
+              - name: G
+                analysts: [analyst@example.com, student@example.com, former@example.com]
+              - { name: H, analysts: [ghost@example.com, new@example.com] }
+            """
+        )
+
+        assert refused.exit_code == 1
+        assert one_line(refused.stderr).endswith(
+            "groups[0].analysts[1]: 'student@example.com' is missing the group_analyst role "
+            "groups[0].analysts[2]: 'former@example.com' is missing the group_analyst role "
+            "groups[1].analysts[0]: no user with email 'ghost@example.com' in the file or the site "
+            "groups[1].analysts[1]: 'new@example.com' is missing the group_analyst role"
+        )
+        assert load.rows() == rows
+
+        accepted = load(
+            """\
+            users:
+              # The stored roles kept; the role given.
+              - { email: former@example.com, first_name: F, last_name: A }
+              - { email: new@example.com, first_name: N, last_name: U, roles: [group_analyst] }
+            groups:
+              - { name: G, analysts: [Analyst@Example.com, former@example.com, new@example.com] }
+            """
+        )
+
+        assert accepted.exit_code == 0, accepted.output
+        assert People.of(site).analysts == {
+            "G": ["analyst@example.com", "former@example.com", "new@example.com"]
+        }
+
+
 def tally_of(result: Result, name: str) -> list[str]:
     """The summary's created, updated, unchanged and deleted counts of the row ``name``."""
     for line in result.stdout.splitlines():
@@ -1128,11 +1607,30 @@ def promoted(fields: str, product: str) -> str:
 EXTERNAL = {"payment_provider": "Stripe", "order_type": "one-time"}
 
 
+def entry(section: str, defaults: dict[str, str], fields: str, *, head: bool) -> str:
+    """An entry of ``section`` (under its key if ``head``): ``fields``, YAML's ``key: value``
+    pairs, and the ``defaults`` they leave out."""
+    given = [f"{key}: {value}, " for key, value in defaults.items() if f"{key}:" not in fields]
+    return f"{section + ':' + chr(10) if head else ''}  - {{ {''.join(given)}{fields} }}\n"
+
+
 def bought_elsewhere(fields: str, *, user: str = "a@example.com", section: bool = True) -> str:
     """An external order of course ``c`` by ``user``: ``fields``, and ``EXTERNAL``'s others."""
-    head = "external_orders:\n" if section else ""
-    given = [f"{key}: {value}, " for key, value in EXTERNAL.items() if key not in fields]
-    return f"{head}  - {{ user: {user}, product: c, {''.join(given)}{fields} }}\n"
+    defaults = {"user": user, "product": "c", **EXTERNAL}
+    return entry("external_orders", defaults, fields, head=section)
+
+
+def reviewed(fields: str, *, section: bool = True) -> str:
+    """a@example.com's review of course ``c``: ``fields``, and valid others."""
+    defaults = {"user": "a@example.com", "course": "c", "rating": "4", "title": "T"}
+    return entry("course_reviews", {**defaults, "review_text": "Fine."}, fields, head=section)
+
+
+def scripted(fields: str, *, section: bool = True) -> str:
+    """A site script named ``S`` (neither ``src`` nor ``content``): ``fields``, and valid
+    others."""
+    defaults = {"name": "S", "description": "D", "page_scopes": "[all]", "category": "analytics"}
+    return entry("site_scripts", defaults, fields, head=section)
 
 
 INVALID = [
@@ -1520,6 +2018,140 @@ INVALID = [
         "external_orders[0].user: no user with email 'ghost@example.com' in the file or the site "
         "external_orders[0].product: no course or bundle with slug 'x' in the file or the site",
         id="external-order-unknown-user-and-product",
+    ),
+    pytest.param(
+        """\
+        users:
+          - { email: a@example.com, first_name: A, last_name: B, roles: [group_analyst] }
+        groups:
+          - { name: G, members: [a@example.com, A@Example.com], analysts: [a@example.com, A@example.com] }
+        """,
+        "groups[0].members[1]: 'a@example.com' is already given by members[0] "
+        "groups[0].analysts[1]: 'a@example.com' is already given by analysts[0]",
+        id="group-repeats-a-member-and-an-analyst",
+    ),
+    pytest.param(
+        "groups:\n  - { name: G, analysts: [ghost@example.com] }\n",
+        "groups[0].analysts[0]: no user with email 'ghost@example.com' in the file or the site",
+        id="unknown-analyst",
+    ),
+    pytest.param(
+        """\
+        users:
+          - { email: a@example.com, first_name: A, last_name: B, roles: [course_admin] }
+        groups:
+          - { name: G, analysts: [a@example.com] }
+        """,
+        "groups[0].analysts[0]: 'a@example.com' is missing the group_analyst role",
+        id="analyst-without-the-role",
+    ),
+    pytest.param(
+        SHOP + reviewed("rating: 0") + reviewed("user: b@example.com, rating: 6", section=False),
+        "course_reviews[0].rating: input should be greater than or equal to 1 "
+        "course_reviews[1].rating: input should be less than or equal to 5",
+        id="review-rating",
+    ),
+    pytest.param(
+        SHOP + reviewed("rating: 4.5, title: ' ', review_text: ''"),
+        "course_reviews[0].rating: input should be a valid integer, got a number with a "
+        "fractional part "
+        "course_reviews[0].title: can't be blank "
+        "course_reviews[0].review_text: string should have at least 1 character",
+        id="review-fields",
+    ),
+    pytest.param(
+        SHOP + "course_reviews:\n  - { user: a@example.com, course: c, approved: maybe }\n",
+        "course_reviews[0].rating: is required "
+        "course_reviews[0].title: is required "
+        "course_reviews[0].review_text: is required "
+        "course_reviews[0].approved: input should be a valid boolean",
+        id="review-missing-fields",
+    ),
+    pytest.param(
+        reviewed("user: ghost@example.com, course: x"),
+        "course_reviews[0].course: no course with slug 'x' in the file or the site "
+        "course_reviews[0].user: no user with email 'ghost@example.com' in the file or the site",
+        id="review-unknown-course-and-user",
+    ),
+    pytest.param(
+        SHOP
+        + reviewed("")
+        + reviewed("course: d", section=False)
+        + reviewed("user: A@Example.com", section=False),
+        "course_reviews[2]: A@Example.com's review of 'c' is already given by course_reviews[0]",
+        id="duplicate-review",
+    ),
+    pytest.param(
+        scripted("") + scripted("name: T, src: https://a.example/s.js, content: x", section=False),
+        "site_scripts[0]: must provide one of: src or content "
+        "site_scripts[1]: must provide only one of: src or content",
+        id="script-src-or-content",
+    ),
+    pytest.param(
+        scripted("src: /tracker.js")
+        + scripted("name: T, src: 'ftp://example.com/s.js'", section=False)
+        + scripted("name: U, content: ' '", section=False),
+        "site_scripts[0].src: must be an absolute http or https URL "
+        "site_scripts[1].src: must be an absolute http or https URL "
+        "site_scripts[2].content: can't be blank",
+        id="script-src-and-content",
+    ),
+    pytest.param(
+        scripted("content: x, page_scopes: [everywhere, all]")
+        + scripted("name: T, content: x, page_scopes: []", section=False),
+        "site_scripts[0].page_scopes[0]: must be one of 'landing_pages', 'checkout', "
+        "'learning_experience', 'all', 'home_landing_page', 'course_landing_page', "
+        "'collections_landing_page', 'bundle_landing_page', 'coming_soon_page', "
+        "'page_template', 'checkout_thankyou_page', 'student_dashboard' or 'course_player' "
+        "(got 'everywhere') "
+        "site_scripts[1].page_scopes: can't be blank",
+        id="script-page-scopes",
+    ),
+    pytest.param(
+        scripted("content: x, page_scopes: [all, checkout, all]"),
+        "site_scripts[0].page_scopes[2]: 'all' is already given by page_scopes[0]",
+        id="script-repeats-a-page-scope",
+    ),
+    pytest.param(
+        scripted("content: x, location: body, load_method: lazy, category: ads"),
+        "site_scripts[0].location: must be one of 'head' or 'footer' (got 'body') "
+        "site_scripts[0].load_method: must be one of 'async', 'defer' or 'default' (got 'lazy') "
+        "site_scripts[0].category: must be one of 'functional', 'analytics' or 'marketing' "
+        "(got 'ads')",
+        id="script-choices",
+    ),
+    pytest.param(
+        "site_scripts:\n  - { name: S, content: x, location: null }\n",
+        "site_scripts[0].description: is required "
+        "site_scripts[0].page_scopes: is required "
+        "site_scripts[0].location: must be one of 'head' or 'footer' (got None) "
+        "site_scripts[0].category: is required",
+        id="script-missing-fields",
+    ),
+    pytest.param(
+        scripted("content: x") + scripted("src: https://a.example/s.js", section=False),
+        "site_scripts[1].name: 'S' is already given by site_scripts[0]",
+        id="duplicate-script",
+    ),
+    pytest.param(
+        "publish_requests:\n  - { product: x, requested_by: ghost@example.com }\n",
+        "publish_requests[0].product: no course or bundle with slug 'x' in the file or the site "
+        "publish_requests[0].requested_by: no user with email 'ghost@example.com' in the file "
+        "or the site",
+        id="publish-request-unknown-product-and-user",
+    ),
+    pytest.param(
+        SHOP + "publish_requests:\n  - { product: c }\n  - { product: d }\n  - { product: c }\n",
+        "publish_requests[2].product: 'c' is already given by publish_requests[0]",
+        id="duplicate-publish-request",
+    ),
+    pytest.param(
+        "publish_requests:\n  - { product: Not A Slug, requested_by: nobody, status: pending }\n",
+        "publish_requests[0].product: must be lowercase letters, digits and single hyphens "
+        "(like 'intro-101') "
+        "publish_requests[0].requested_by: is invalid "
+        "publish_requests[0].status: is not a known field",
+        id="publish-request-fields",
     ),
     pytest.param(
         "# broken\ncourses: [\n",

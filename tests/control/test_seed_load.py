@@ -6,8 +6,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from syllabus.models import (
+    Course,
+    CourseReview,
+    Group,
+    Product,
+    ProductPublishRequest,
+    SiteScript,
+    User,
+    group_analysts,
+)
 from tests.control.test_router import ADMIN
 from tests.support import SiteClient
 
@@ -21,6 +34,7 @@ COMMERCE = (
     "external orders",
     "transactions",
 )
+PEOPLE = ("groups", "course reviews", "site scripts", "publish requests")
 
 
 def events_of(site: SiteClient) -> list[dict[str, Any]]:
@@ -111,11 +125,107 @@ def test_load_the_example_file_as_json(site: SiteClient) -> None:
     ]
     assert {e["action"] for e in events if e["resource"] == "product"} == {"created"}
 
+    assert {name: created[name] for name in PEOPLE} == {
+        "groups": 2,
+        "course reviews": 2,
+        "site scripts": 2,
+        "publish requests": 1,
+    }
+    people = people_of(site)
+    assert people == {
+        "analysts": [("Apollo Team", "margaret@example.com")],
+        "reviews": [
+            ("intro-to-python", "ada@example.com", 5, True),
+            ("intro-to-python", "linus@example.com", 4, False),
+        ],
+        "scripts": [
+            ("Example Analytics", "https://analytics.example.com/tracker.js", None),
+            ("Help Widget", None, "<script>window.helpWidget = { team: 'support' };</script>"),
+        ],
+        "requests": [("algorithms-preview", "pending", "grace@example.com")],
+    }
+    # And as the API serves them.
+    users = {u["email"]: u["id"] for u in site.get("/users", params={"limit": 250}).json()["items"]}
+    groups = {g["name"]: g["id"] for g in site.get("/groups").json()["items"]}
+    assert site.get(f"/groups/{groups['Apollo Team']}/analysts").json() == {
+        "group_analysts": [users["margaret@example.com"]]
+    }
+    python = products[0]["productable_id"]
+    reviews = site.get("/course_reviews", params={"course_id": python}).json()["items"]
+    assert [(r["user_id"], r["rating"], r["approved"]) for r in reviews] == [
+        (users["ada@example.com"], 5, True),
+        (users["Linus@Example.com"], 4, False),
+    ]
+    scripts = site.get("/site_scripts").json()["items"]
+    assert [(s["name"], s["location"], s["load_method"]) for s in scripts] == [
+        ("Example Analytics", "footer", "defer"),
+        ("Help Widget", "footer", "async"),
+    ]
+    requests = site.get("/product_publish_requests").json()["items"]
+    assert [(r["product_id"], r["status"], r["requesting_user_id"]) for r in requests] == [
+        (products[2]["id"], "pending", users["grace@example.com"])
+    ]
+
     again = site.http.post(path, json=document, headers=ADMIN).json()
     assert again["changes"] == 0
     assert again["sections"]["orders"] == {"created": 0, "updated": 0, "unchanged": 3, "deleted": 0}
+    assert {name: again["sections"][name]["unchanged"] for name in PEOPLE} == {
+        "groups": 2,
+        "course reviews": 2,
+        "site scripts": 2,
+        "publish requests": 1,
+    }
     assert events_of(site) == events
     assert site.get("/orders").json()["meta"]["pagination"]["total_items"] == 3
+    assert people_of(site) == people
+
+
+def people_of(site: SiteClient) -> dict[str, list[tuple[Any, ...]]]:
+    """The people rows of the site, by user email and course or product slug, in id order."""
+
+    def read(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+        users = select(User.id, User.email_key).where(User.site_id == site.id)
+        emails: dict[int, str] = {id: email for id, email in session.execute(users)}
+        analysts = (
+            select(Group.name, group_analysts.c.user_id)
+            .join(group_analysts, group_analysts.c.group_id == Group.id)
+            .where(Group.site_id == site.id)
+            .order_by(Group.id, group_analysts.c.user_id)
+        )
+        reviews = (
+            select(Course.slug, CourseReview.user_id, CourseReview.rating, CourseReview.approved)
+            .join(Course, Course.id == CourseReview.course_id)
+            .where(CourseReview.site_id == site.id)
+            .order_by(CourseReview.id)
+        )
+        scripts = (
+            select(SiteScript.name, SiteScript.src, SiteScript.content)
+            .where(SiteScript.site_id == site.id)
+            .order_by(SiteScript.id)
+        )
+        requests = (
+            select(
+                Product.slug,
+                ProductPublishRequest.status,
+                ProductPublishRequest.requesting_user_id,
+            )
+            .join(Product, Product.id == ProductPublishRequest.product_id)
+            .where(ProductPublishRequest.site_id == site.id)
+            .order_by(ProductPublishRequest.id)
+        )
+        return {
+            "analysts": [(name, emails[user]) for name, user in session.execute(analysts)],
+            "reviews": [
+                (slug, emails[user], rating, approved)
+                for slug, user, rating, approved in session.execute(reviews)
+            ],
+            "scripts": [tuple(row) for row in session.execute(scripts)],
+            "requests": [
+                (slug, status, emails.get(user)) for slug, status, user in session.execute(requests)
+            ],
+        }
+
+    return site.db(read)
 
 
 def test_load_reports_what_cannot_be_sold_and_writes_nothing(site: SiteClient) -> None:
@@ -147,6 +257,64 @@ def test_load_reports_what_cannot_be_sold_and_writes_nothing(site: SiteClient) -
     for path in ("/users", "/products", "/promotions", "/orders"):
         assert site.get(path).json()["meta"]["pagination"]["total_items"] == 0, path
     assert events_of(site) == []
+
+
+SHOP: dict[str, Any] = {
+    "users": [{"email": "a@example.com", "first_name": "A", "last_name": "B"}],
+    "courses": [{"slug": "c", "name": "C"}],
+}
+SCRIPT = {"name": "S", "description": "D", "page_scopes": ["all"], "category": "analytics"}
+REVIEW = {"course": "c", "user": "a@example.com", "rating": 5, "title": "T", "review_text": "R"}
+
+
+@pytest.mark.parametrize(
+    ("people", "problems"),
+    [
+        pytest.param(
+            {
+                "groups": [{"name": "G", "analysts": ["a@example.com", "A@example.com"]}],
+                "course_reviews": [REVIEW, {**REVIEW, "user": "A@Example.com"}],
+                "site_scripts": [SCRIPT],
+                "publish_requests": [{"product": "c"}, {"product": "c"}],
+            },
+            [
+                "site_scripts[0]: must provide one of: src or content",
+                "publish_requests[1].product: 'c' is already given by publish_requests[0]",
+                "groups[0].analysts[1]: 'a@example.com' is already given by analysts[0]",
+                "course_reviews[1]: A@Example.com's review of 'c' is already given by "
+                "course_reviews[0]",
+            ],
+            id="in-the-file",
+        ),
+        pytest.param(
+            {
+                "groups": [{"name": "G", "analysts": ["a@example.com"]}],
+                "course_reviews": [{**REVIEW, "user": "ghost@example.com"}],
+                "site_scripts": [{**SCRIPT, "src": "https://example.com/s.js"}],
+                "publish_requests": [{"product": "nope", "requested_by": "a@example.com"}],
+            },
+            [
+                "publish_requests[0].product: no course or bundle with slug 'nope' in the file "
+                "or the site",
+                "groups[0].analysts[0]: 'a@example.com' is missing the group_analyst role",
+                "course_reviews[0].user: no user with email 'ghost@example.com' in the file or "
+                "the site",
+            ],
+            id="against-the-site",
+        ),
+    ],
+)
+def test_load_reports_the_people_problems_and_writes_nothing(
+    site: SiteClient, people: dict[str, Any], problems: list[str]
+) -> None:
+    response = site.http.post(
+        f"/_syllabus/sites/{site.subdomain}/load", json={**SHOP, **people}, headers=ADMIN
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"base": problems}}
+    assert site.get("/users").json()["meta"]["pagination"]["total_items"] == 0
+    assert people_of(site) == {"analysts": [], "reviews": [], "scripts": [], "requests": []}
 
 
 def test_load_reports_every_problem_and_writes_nothing(site: SiteClient) -> None:

@@ -79,6 +79,16 @@ def _slug(value: str) -> str:
 Slug = Annotated[str, Field(max_length=255), AfterValidator(_slug)]
 
 
+def _filled(value: str) -> str:
+    if not value.strip():
+        raise ValueError("can't be blank")
+    return value
+
+
+# Text that must be given, longer than ``Required`` allows (a review's text, a script).
+RequiredLongText = Annotated[str, Field(min_length=1, max_length=65_535), AfterValidator(_filled)]
+
+
 class Spec(BaseModel):
     """Every entry: unknown keys are errors (a typo must not be silently ignored)."""
 
@@ -213,6 +223,15 @@ class Section(Generic[S]):
     def check_site(self, entries: Sequence[S], load: Load) -> Iterable[Problem]:
         """Rules that need the site's rows (``load.rows``) and the file (``load.content``)."""
         return ()
+
+    def repeated_keys(
+        self, entries: Sequence[S], describe: Callable[[S], str], *at: str
+    ) -> Iterator[Problem]:
+        """The entries whose ``key_of`` an earlier entry has, in a section without a
+        ``natural`` key (the core reports those): ``describe(entry)`` says what repeats."""
+        for index, earlier in repeats(map(self.key_of, entries)):
+            message = f"{describe(entries[index])} is already given by {self.key}[{earlier}]"
+            yield Problem(index, message, at)
 
     def key_of(self, spec: S) -> Hashable:
         """The entry's natural key, which its tally counts."""
@@ -516,7 +535,8 @@ def _existing(
 def _check_references(form: _Format, load: Load) -> list[str]:
     """References to rows neither in the file nor in the site, and the rules that need the site.
 
-    An entry's problems come in the order of its fields, a reference's before a rule's.
+    An entry's problems come in the order of its fields and of a list's items, a reference's
+    before a rule's at the same place.
     """
     known = {
         section.key: set(load.rows[section.key])
@@ -541,9 +561,17 @@ def _check_references(form: _Format, load: Load) -> list[str]:
                         message = f"no {described} {value!r} in the file or the site"
                         found.append(Problem(index, message, at))
             found += own.pop(index, [])
-            found.sort(key=lambda problem: fields.get(problem.at[0], -1) if problem.at else -1)
+            found.sort(key=lambda problem: _place(fields, problem))
             problems += [_problem(section.key, problem) for problem in found]
     return problems
+
+
+def _place(fields: dict[str | int, int], problem: Problem) -> tuple[int, tuple[int, ...]]:
+    """Where a problem comes among its entry's: by field, then by the items of a list."""
+    if not problem.at:
+        return -1, ()
+    head, *rest = problem.at
+    return fields.get(head, -1), tuple(part for part in rest if isinstance(part, int))
 
 
 # --- writing --------------------------------------------------------------------------------

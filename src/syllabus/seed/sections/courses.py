@@ -30,6 +30,7 @@ from syllabus.models import (
 from syllabus.models.product import payment_type
 from syllabus.products.repository import PRODUCT_PAYLOAD, ProductRepository
 from syllabus.seed.loader import Load, NaturalKey, Problem, Reference, Section, Slug, Spec
+from syllabus.seed.sections.instructors import InstructorSlug
 
 
 def _content_type(value: str) -> str:
@@ -80,7 +81,7 @@ class CourseSpec(ProductSpec):
     banner_image_url: Url | None = None
     course_card_image_url: Url | None = None
     reviews_enabled: bool = False
-    instructor: Slug | None = None
+    instructor: InstructorSlug | None = None
     chapters: list[ChapterSpec] | None = None
 
 

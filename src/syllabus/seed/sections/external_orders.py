@@ -17,7 +17,7 @@ from syllabus.kit.schemas import Text
 from syllabus.kit.validation import Email, Required
 from syllabus.models import ExternalOrder, ExternalOrderTransaction
 from syllabus.models.user import email_key
-from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Spec, repeats
+from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Spec
 from syllabus.seed.sections.courses import PRODUCTS, product_id, product_reference, productless
 
 PRODUCT = product_reference("product")
@@ -51,13 +51,12 @@ class ExternalOrders(Section[ExternalOrderSpec]):
         return email_key(spec.user), spec.product, spec.payment_provider
 
     def check(self, entries: Sequence[ExternalOrderSpec]) -> Iterator[Problem]:
-        for index, earlier in repeats(map(self.key_of, entries)):
-            order = entries[index]
-            message = (
-                f"{order.user} buying {order.product!r} through {order.payment_provider!r} "
-                f"is already given by {self.key}[{earlier}]"
-            )
-            yield Problem(index, message)
+        yield from self.repeated_keys(
+            entries,
+            lambda order: (
+                f"{order.user} buying {order.product!r} through {order.payment_provider!r}"
+            ),
+        )
         for index, order in enumerate(entries):
             # As the API's refunds: never more than was paid so far, in that currency.
             paid: Counter[str] = Counter()

@@ -1,27 +1,47 @@
-"""``groups``: by name, with their members."""
+"""``groups``: by name, with their members and their analysts."""
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, select
 
 from syllabus.kit.validation import Email, Required
-from syllabus.models import Group, GroupMembership
-from syllabus.seed.loader import Load, NaturalKey, Reference, Section, Spec
+from syllabus.models import Group, GroupMembership, group_analysts
+from syllabus.models.group import new_group_token
+from syllabus.models.user import email_key
+from syllabus.seed.loader import Load, NaturalKey, Problem, Reference, Section, Spec, repeated
+from syllabus.seed.sections.users import roles_after
+
+ANALYST = "group_analyst"
 
 
 class GroupSpec(Spec):
     name: Required
     members: list[Email] = []
+    analysts: list[Email] = []
 
 
 class Groups(Section[GroupSpec]):
     key = "groups"
     spec = GroupSpec
     natural = NaturalKey("name", Group.name, "group named")
-    references = (Reference("members", "users"),)
+    references = (Reference("members", "users"), Reference("analysts", "users"))
     after = ("users",)
+
+    def check(self, entries: Sequence[GroupSpec]) -> Iterator[Problem]:
+        for index, group in enumerate(entries):
+            for field in ("members", "analysts"):
+                yield from repeated(index, field, [email_key(e) for e in getattr(group, field)])
+
+    def check_site(self, entries: Sequence[GroupSpec], load: Load) -> Iterator[Problem]:
+        """An analyst is a user with the group_analyst role, as the file leaves the user."""
+        for index, group in enumerate(entries):
+            for position, email in enumerate(group.analysts):
+                roles = roles_after(load, email)
+                if roles is not None and ANALYST not in roles:
+                    message = f"{email!r} is missing the {ANALYST} role"
+                    yield Problem(index, message, ("analysts", position))
 
     def new(self, load: Load, spec: GroupSpec) -> Group:
         return Group(name=spec.name, token=_token(load))
@@ -33,14 +53,19 @@ class Groups(Section[GroupSpec]):
         changed = False
         if creating or "members" in spec.model_fields_set:
             changed = _members(load, row, spec.members)
+        if creating or "analysts" in spec.model_fields_set:
+            ids = sorted({load.referenced("users", email).id for email in spec.analysts})
+            column = group_analysts.c
+            changed = load.links(column.group_id, column.user_id, row.id, ids) or changed
         if changed and not creating:
             row.updated_at = load.now
         return changed
 
 
 def _token(load: Load) -> str:
+    """A new group's token, which no group of any site has."""
     while True:
-        token = secrets.token_hex(4)
+        token = new_group_token()
         if not load.session.scalar(select(func.count()).where(Group.token == token)):
             return token
 

@@ -1,4 +1,8 @@
-"""``instructors``: by slug, each maybe a user of the site."""
+"""``instructors``: by slug, each maybe a user of the site.
+
+An instructor's slug is unique on the site, and any text, as the API takes it: a file names the
+instructors the API made as they are.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,14 @@ from typing import Any
 from syllabus.kit.schemas import LongText, Text, Url
 from syllabus.kit.validation import Email, Required
 from syllabus.models import Instructor
-from syllabus.seed.loader import Load, NaturalKey, Reference, Section, Slug, Spec
+from syllabus.seed.loader import Load, NaturalKey, Reference, Section, Spec
+
+# Not a ``Slug``: the API takes any text (and makes one from the name when given none).
+InstructorSlug = Required
 
 
 class InstructorSpec(Spec):
-    slug: Slug
+    slug: InstructorSlug
     first_name: Required
     last_name: Required
     title: Text | None = None

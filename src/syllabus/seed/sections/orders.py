@@ -19,7 +19,7 @@ from syllabus.models.promotion import available
 from syllabus.models.user import email_key
 from syllabus.orders.service import CheckoutService
 from syllabus.promotions.repository import PromotionRepository
-from syllabus.seed.loader import Load, Problem, Reference, Refused, Section, Slug, Spec, repeats
+from syllabus.seed.loader import Load, Problem, Reference, Refused, Section, Slug, Spec
 from syllabus.seed.sections.courses import (
     PRODUCTS,
     product_id,
@@ -63,10 +63,7 @@ class Orders(Section[OrderSpec]):
         return email_key(spec.user), spec.product
 
     def check(self, entries: Sequence[OrderSpec]) -> Iterator[Problem]:
-        for index, earlier in repeats(map(self.key_of, entries)):
-            order = entries[index]
-            message = f"{order.user} buying {order.product!r} is already given by orders[{earlier}]"
-            yield Problem(index, message)
+        return self.repeated_keys(entries, lambda order: f"{order.user} buying {order.product!r}")
 
     def check_site(self, entries: Sequence[OrderSpec], load: Load) -> Iterator[Problem]:
         """A coupon must apply to its product when the order is placed: as checkout will find

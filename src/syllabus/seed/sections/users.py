@@ -92,12 +92,8 @@ class Users(Section[UserSpec]):
 
     def upsert(self, load: Load, spec: UserSpec, row: User, creating: bool) -> bool:
         values = spec.given(self.fields, creating=creating)
-        setting_roles = creating or "roles" in spec.model_fields_set
-        if setting_roles or spec.administered_courses:
-            roles = set(spec.roles) if setting_roles else set(row.roles)
-            # Administering a course takes the course_admin role, as on Thinkific.
-            if spec.administered_courses:
-                roles.add("course_admin")
+        roles = entry_roles(spec, None if creating else row)
+        if roles is not None:
             values["roles_text"] = encode_roles(roles)
         if spec.password is not None and not (
             row.password_hash and verify_password(spec.password, row.password_hash)
@@ -138,6 +134,33 @@ class Users(Section[UserSpec]):
                 )
             user.updated_at = load.now
             tally.mark(user.email_key, changed=True)
+
+
+def entry_roles(spec: UserSpec, stored: User | None) -> set[str] | None:
+    """The roles an entry gives its user (``stored``, None for a new one); None when the entry
+    leaves the stored roles as they are."""
+    if stored is None or "roles" in spec.model_fields_set:
+        roles: set[str] = set(spec.roles)
+    elif spec.administered_courses:
+        roles = set(stored.roles)
+    else:
+        return None
+    # Administering a course takes the course_admin role, as on Thinkific.
+    if spec.administered_courses:
+        roles.add("course_admin")
+    return roles
+
+
+def roles_after(load: Load, email: str) -> set[str] | None:
+    """The roles the user ``email`` names has once the file is written: its entry's, or the
+    site's; None for no such user."""
+    key = email_key(email)
+    stored: User | None = load.rows[SECTION.key].get(key)
+    spec = next((s for s in load.content[SECTION.key] if SECTION.key_of(s) == key), None)
+    roles = None if spec is None else entry_roles(spec, stored)
+    if roles is None and stored is not None:
+        return set(stored.roles)
+    return roles
 
 
 def _profile(load: Load, user: User, spec: UserSpec) -> bool:
