@@ -21,6 +21,7 @@ from tests.categories.helpers import (
     default_id,
     membership_pairs,
 )
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import add_to_collection, make_collection, make_course, make_product
 from tests.products.helpers import (
     assert_list_needs_its_parent,
@@ -95,6 +96,7 @@ class TestDefaultCategory:
         category = default_id(site)
         assert_answers(site.delete(f"/collections/{category}"), 422, DEFAULT_KEPT)
         assert_answers(site.get(f"/collections/{category}"), 200, default_body(category))
+        assert recorded(site) == []
 
     def test_it_can_be_renamed(self, site: SiteClient) -> None:
         category = default_id(site)
@@ -164,6 +166,8 @@ class TestCreateCategory:
         assert body == expected
         assert list(body) == list(expected)
         assert_answers(site.get(f"/collections/{body['id']}"), 200, expected)
+        # No Thinkific topic covers categories: an internal event, the category alphabetically.
+        assert_recorded(site, ("collection.created", alphabetical(expected)))
 
     def test_default_and_product_ids_in_the_body_are_ignored(self, site: SiteClient) -> None:
         product = make_product(site)
@@ -208,6 +212,7 @@ class TestCreateCategory:
     ) -> None:
         assert_answers(site.post("/collections", json={**NEW, **changes}), 422, {"errors": errors})
         assert category_count(site) == 1
+        assert recorded(site) == []
 
     def test_the_slug_is_taken_by_the_default_category(self, site: SiteClient) -> None:
         assert_answers(site.post("/collections", json={**NEW, "slug": "all"}), 422, TAKEN)
@@ -256,6 +261,7 @@ class TestUpdateCategory:
             category, "New", "new", description="Before", product_ids=[product]
         )
         assert_answers(site.get(f"/collections/{category}"), 200, expected)
+        assert_recorded(site, ("collection.updated", alphabetical(expected)))
 
     def test_every_field(self, site: SiteClient) -> None:
         category = make_collection(site, name="Old", slug="old")
@@ -296,6 +302,7 @@ class TestUpdateCategory:
         assert_answers(response, 422, {"errors": errors})
         expected = category_body(category, "Mine", "mine", description="Kept")
         assert_answers(site.get(f"/collections/{category}"), 200, expected)
+        assert recorded(site) == []
 
     def test_json_that_is_not_an_object_is_400(self, site: SiteClient) -> None:
         category = make_collection(site)
@@ -320,7 +327,7 @@ class TestDeleteCategory:
     def test_deletes_the_category_and_its_memberships_but_not_its_products(
         self, site: SiteClient
     ) -> None:
-        category = make_collection(site)
+        category = make_collection(site, name="Gone", slug="gone")
         kept = make_collection(site)
         product = make_product(site)
         add_to_collection(site, category, product)
@@ -331,6 +338,9 @@ class TestDeleteCategory:
         assert_answers(site.get(f"/collections/{category}"), 404, RECORD_NOT_FOUND)
         assert site.get(f"/products/{product}").json()["collection_ids"] == [kept]
         assert membership_pairs(site) == [(kept, product)]
+        # The category as it was; its memberships record nothing of their own.
+        was = category_body(category, "Gone", "gone", product_ids=[product])
+        assert_recorded(site, ("collection.deleted", alphabetical(was)))
 
     def test_deleting_twice_is_404(self, site: SiteClient) -> None:
         category = make_collection(site)
@@ -348,6 +358,7 @@ class TestDeleteCategory:
         theirs = make_collection(other_site)
         assert_answers(site.delete(f"/collections/{theirs}"), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/collections/{theirs}").status_code == 200
+        assert recorded(site) == recorded(other_site) == []
 
 
 class TestCategoryProducts:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.categories.helpers import category_body, default_id, membership_pairs
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import add_to_collection, make_collection, make_product
 from tests.support import RECORD_NOT_FOUND, SiteClient, assert_answers
 
@@ -51,6 +52,7 @@ def test_invalid_bodies_change_nothing(
     response = site.request(method, f"/collection_memberships/{category}", json=body)
     assert_answers(response, 422, {"errors": errors})
     assert membership_pairs(site) == [(category, product)]
+    assert recorded(site) == []
 
 
 class TestAddProducts:
@@ -66,6 +68,8 @@ class TestAddProducts:
         assert_answers(site.get(f"/collections/{category}"), 200, expected)
         assert site.get(f"/products/{products[0]}").json()["collection_ids"] == [category]
         assert site.get(f"/products/{products[1]}").json()["collection_ids"] == []
+        # The category as it is now: its product_ids changed.
+        assert_recorded(site, ("collection.updated", alphabetical(expected)))
 
     def test_adding_again_is_idempotent(self, site: SiteClient) -> None:
         category = make_collection(site)
@@ -74,6 +78,7 @@ class TestAddProducts:
         response = add(site, category, [first, second, second])
         assert response.status_code == 201
         assert membership_pairs(site) == [(category, first), (category, second)]
+        assert [payload["product_ids"] for _, payload in recorded(site)] == [[first, second]]
 
     def test_to_the_default_category(self, site: SiteClient) -> None:
         category, product = default_id(site), make_product(site)
@@ -104,6 +109,7 @@ class TestAddProducts:
         assert_answers(response, 422, missing(987654321, theirs, 0))
         assert membership_pairs(site) == []
         assert other_site.get(f"/products/{theirs}").json()["collection_ids"] == []
+        assert recorded(site) == []
 
     def test_json_that_is_not_an_object_is_400(self, site: SiteClient) -> None:
         category, product = make_collection(site), make_product(site)
@@ -121,11 +127,13 @@ class TestAddProducts:
         theirs = make_collection(other_site)
         assert_answers(add(site, theirs, [make_product(site)]), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/collections/{theirs}").json()["product_ids"] == []
+        assert recorded(site) == recorded(other_site) == []
 
 
 class TestRemoveProducts:
     def test_answers_204_and_removes_only_those(self, site: SiteClient) -> None:
-        category, other = make_collection(site), make_collection(site)
+        category = make_collection(site, name="Business", slug="business")
+        other = make_collection(site)
         products = [make_product(site) for _ in range(3)]
         for product in products:
             add_to_collection(site, category, product)
@@ -136,6 +144,9 @@ class TestRemoveProducts:
         assert membership_pairs(site) == sorted([(category, products[1]), (other, products[0])])
         # The products themselves stay.
         assert site.get(f"/products/{products[0]}").json()["collection_ids"] == [other]
+        # The category as it is after the removal.
+        now = category_body(category, "Business", "business", product_ids=[products[1]])
+        assert_recorded(site, ("collection.updated", alphabetical(now)))
 
     def test_removing_what_is_not_there_is_fine(self, site: SiteClient) -> None:
         category, product = make_collection(site), make_product(site)
@@ -152,6 +163,7 @@ class TestRemoveProducts:
         theirs = make_product(other_site)
         assert_answers(remove(site, category, [product, theirs]), 422, missing(theirs))
         assert membership_pairs(site) == [(category, product)]
+        assert recorded(site) == []
 
     def test_json_that_is_not_an_object_is_400(self, site: SiteClient) -> None:
         category = make_collection(site)

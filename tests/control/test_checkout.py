@@ -107,6 +107,11 @@ class TestCheckout:
             NOW_TEXT,
             coupon={"id": coupon, "code": "SAVE10", "promotion_id": promotion},
         )
+        # The coupon's use is the order's (its coupon): no event of the coupon's own.
+        assert [(r, a) for r, a, _ in recorded_events(site)] == [
+            ("order", "created"),
+            ("enrollment", "created"),
+        ]
 
     @pytest.mark.parametrize(
         ("price", "amount", "cents"),

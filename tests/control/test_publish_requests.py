@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from syllabus.models import ProductPublishRequest
+from tests.events.helpers import alphabetical, assert_recorded, recorded, topics
 from tests.factories import make_user
 from tests.openapi_validator import assert_matches_openapi
 from tests.product_publish_requests.helpers import (
@@ -20,7 +21,6 @@ from tests.product_publish_requests.helpers import (
     course_admin,
     draft,
     frozen_clock,
-    recorded_events,
     request_body,
     site_admin,
 )
@@ -62,7 +62,9 @@ class TestCreatePublishRequest:
         assert_answers(site.get(f"/product_publish_requests/{id}"), 200, expected)
         listed = site.get("/product_publish_requests").json()["items"]
         assert listed == [expected]
-        assert recorded_events(site) == []
+        # No Thinkific topic covers publish requests: an internal event, the request
+        # alphabetically.
+        assert_recorded(site, ("product_publish_request.created", alphabetical(expected)))
 
     def test_the_requester_is_optional(self, site: SiteClient) -> None:
         product = draft(site)
@@ -79,6 +81,11 @@ class TestCreatePublishRequest:
         response = site.post(f"/product_publish_requests/{id}/approve", json=approve)
         assert response.json()["status"] == "approved"
         assert site.get(f"/products/{product}").json()["status"] == "published"
+        assert topics(site) == [
+            "product_publish_request.created",
+            "product_publish_request.approved",
+            "product.updated",
+        ]
 
     @pytest.mark.parametrize(
         ("body", "errors"),
@@ -98,6 +105,7 @@ class TestCreatePublishRequest:
     ) -> None:
         assert_answers(ask(site.http, site.subdomain, body), 422, {"errors": errors})
         assert stored_requests(site) == 0
+        assert recorded(site) == []
 
     def test_an_unknown_requester_is_a_422(self, site: SiteClient) -> None:
         body = {"product_id": draft(site), "requesting_user_id": NO_SUCH_ID}
@@ -111,6 +119,7 @@ class TestCreatePublishRequest:
         expected = {"errors": {**PRODUCT_MISSING, **USER_MISSING}}
         assert_answers(ask(site.http, site.subdomain, body), 422, expected)
         assert stored_requests(site) == stored_requests(other_site) == 0
+        assert recorded(site) == recorded(other_site) == []
 
     def test_an_unknown_site_is_404(self, http: TestClient) -> None:
         assert_answers(ask(http, "no-such-site", {"product_id": 1}), 404, RECORD_NOT_FOUND)

@@ -212,3 +212,20 @@ class TestEvents:
             True,
         )
         assert deleted["payload"] == created  # the user as it was
+
+    def test_the_writes_of_resources_without_thinkific_topics_are_listed_as_internal(
+        self, site: SiteClient
+    ) -> None:
+        category = site.post(
+            "/collections", json={"name": "Business", "description": "Money", "slug": "business"}
+        ).json()
+        group = site.post("/groups", json={"name": "Sales"}).json()["group"]
+        assert site.delete(f"/groups/{group['id']}").status_code == 204
+        body = site.http.get(f"/_syllabus/sites/{site.subdomain}/events", headers=ADMIN).json()
+        assert [(e["resource"], e["action"], e["internal"]) for e in body["items"]] == [
+            ("collection", "created", True),
+            ("group", "created", True),
+            ("group", "deleted", True),
+        ]
+        assert [e["payload"] for e in body["items"]] == [category, group, group]
+        assert all(list(e["payload"]) == sorted(e["payload"]) for e in body["items"])

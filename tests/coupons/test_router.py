@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from syllabus.coupons import service
 from syllabus.models import Coupon
+from tests.events.helpers import alphabetical, assert_recorded, recorded, topics
 from tests.factories import make_coupon, make_promotion
 from tests.promotions.helpers import (
     NO_SUCH_ID,
@@ -113,7 +114,7 @@ class TestCreateCoupon:
         )
         assert response.status_code == 201
         created = response.json()
-        assert created == coupon_body(
+        expected = coupon_body(
             created["id"],
             promotion,
             "ABCD",
@@ -121,8 +122,11 @@ class TestCreateCoupon:
             quantity=10,
             created_at=NOW_TEXT,
         )
+        assert created == expected
         assert site.get(f"/coupons/{created['id']}").json() == created
         assert site.get(f"/promotions/{promotion}").json()["coupon_ids"] == [created["id"]]
+        # No Thinkific topic covers coupons: an internal event, the coupon alphabetically.
+        assert_recorded(site, ("coupon.created", alphabetical(expected)))
 
     @pytest.mark.parametrize(
         "placement", ["query", "json", "form"], ids=["in-query", "in-json-body", "in-form-body"]
@@ -189,6 +193,7 @@ class TestCreateCoupon:
         response = site.post(f"/coupons?promotion_id={promotion}", json=sent)
         assert_answers(response, 422, unprocessable(**errors))
         assert count_coupons(site) == 0
+        assert recorded(site) == []
 
     def test_a_code_is_unique_within_its_promotion(self, site: SiteClient) -> None:
         promotion, other = make_promotion(site), make_promotion(site)
@@ -215,6 +220,9 @@ class TestCreateCoupon:
         assert sorted(status for status, _ in results) == [201] + [422] * (writers - 1)
         assert all(body == TAKEN for status, body in results if status == 422)
         assert count_coupons(site) == 1
+        # The refused creates rolled their events back with them.
+        created = next(body for status, body in results if status == 201)
+        assert recorded(site) == [("coupon.created", alphabetical(created))]
 
     def test_unknown_and_another_sites_promotion_are_404(
         self, site: SiteClient, other_site: SiteClient
@@ -273,6 +281,12 @@ class TestBulkCreateCoupons:
         assert ids == sorted(ids)
         listed = site.get("/coupons", params={"promotion_id": promotion, "limit": 250}).json()
         assert listed["items"] == body["items"]
+        # One event per coupon, in id order.
+        expected = [
+            coupon_body(item["id"], promotion, code, quantity=3, created_at=NOW_TEXT)
+            for item, code in zip(body["items"], codes, strict=True)
+        ]
+        assert_recorded(site, *(("coupon.created", alphabetical(item)) for item in expected))
 
     def test_the_most_at_once_unlimited_by_default(self, site: SiteClient) -> None:
         promotion = make_promotion(site)
@@ -353,6 +367,7 @@ class TestBulkCreateCoupons:
         path = f"/coupons/bulk_create?promotion_id={make_promotion(site)}"
         assert_answers(site.post(path, json=sent), 422, unprocessable(**errors))
         assert count_coupons(site) == 0
+        assert recorded(site) == []
 
     def test_numeric_strings_are_numbers(self, site: SiteClient) -> None:
         path = f"/coupons/bulk_create?promotion_id={make_promotion(site)}"
@@ -419,9 +434,9 @@ class TestUpdateCoupon:
         response = site.put(f"/coupons/{coupon}", json={"code": "NEW", "quantity_used": "4"})
         assert response.status_code == 204
         assert response.content == b""
-        assert site.get(f"/coupons/{coupon}").json() == coupon_body(
-            coupon, promotion, "NEW", note="Kept", quantity=5, quantity_used=4
-        )
+        expected = coupon_body(coupon, promotion, "NEW", note="Kept", quantity=5, quantity_used=4)
+        assert site.get(f"/coupons/{coupon}").json() == expected
+        assert_recorded(site, ("coupon.updated", alphabetical(expected)))
 
     def test_null_quantity_is_unlimited_and_null_note_clears(self, site: SiteClient) -> None:
         promotion = make_promotion(site)
@@ -460,6 +475,7 @@ class TestUpdateCoupon:
         assert site.get(f"/coupons/{coupon}").json() == coupon_body(
             coupon, promotion, "KEEP", quantity_used=2
         )
+        assert recorded(site) == []
 
     def test_a_code_another_coupon_of_the_promotion_has_is_taken(self, site: SiteClient) -> None:
         promotion = make_promotion(site)
@@ -469,6 +485,7 @@ class TestUpdateCoupon:
         assert_answers(site.put(f"/coupons/{coupon}", json={"code": "THEIRS"}), 422, TAKEN)
         assert site.put(f"/coupons/{coupon}", json={"code": "ELSEWHERE"}).status_code == 204
         assert site.get(f"/coupons/{coupon}").json()["code"] == "ELSEWHERE"
+        assert topics(site) == ["coupon.updated"]
 
     def test_unknown_and_another_sites_are_404(
         self, site: SiteClient, other_site: SiteClient
@@ -477,6 +494,7 @@ class TestUpdateCoupon:
         for path in (f"/coupons/{NO_SUCH_ID}", f"/coupons/{theirs}", "/coupons/x"):
             assert_answers(site.put(path, json={"code": "MINE"}), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/coupons/{theirs}").json()["code"] == "THEIRS"
+        assert recorded(site) == recorded(other_site) == []
 
     def test_not_an_object_is_400(self, site: SiteClient) -> None:
         coupon = make_coupon(site, make_promotion(site))
@@ -492,18 +510,23 @@ class TestUpdateCoupon:
 class TestDeleteCoupon:
     def test_deletes_it(self, site: SiteClient) -> None:
         promotion = make_promotion(site)
-        coupon, kept = make_coupon(site, promotion), make_coupon(site, promotion)
+        coupon = make_coupon(site, promotion, code="GONE", quantity=2, quantity_used=1)
+        kept = make_coupon(site, promotion)
         response = site.delete(f"/coupons/{coupon}")
         assert response.status_code == 204
         assert response.content == b""
         assert_answers(site.get(f"/coupons/{coupon}"), 404, RECORD_NOT_FOUND)
         assert site.get(f"/promotions/{promotion}").json()["coupon_ids"] == [kept]
         assert_answers(site.delete(f"/coupons/{coupon}"), 404, RECORD_NOT_FOUND)
+        # The coupon as it was.
+        was = coupon_body(coupon, promotion, "GONE", quantity=2, quantity_used=1)
+        assert_recorded(site, ("coupon.deleted", alphabetical(was)))
 
     def test_another_sites_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = make_coupon(other_site, make_promotion(other_site))
         assert_answers(site.delete(f"/coupons/{theirs}"), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/coupons/{theirs}").status_code == 200
+        assert recorded(site) == recorded(other_site) == []
 
     def test_bad_credentials(self, site: SiteClient) -> None:
         coupon = make_coupon(site, make_promotion(site))

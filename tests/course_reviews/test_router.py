@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.course_reviews.helpers import REVIEW, count_reviews, review_body
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import make_course, make_course_review, make_user
 from tests.promotions.helpers import (
     NO_SUCH_ID,
@@ -151,6 +152,9 @@ class TestCreateCourseReview:
         assert site.get("/course_reviews", params={"course_id": course}).json()["items"] == [
             created
         ]
+        # No Thinkific topic covers reviews: an internal event, the review alphabetically.
+        expected = review_body(created["id"], course, user, created_at=NOW_TEXT)
+        assert_recorded(site, ("course_review.created", alphabetical(expected)))
 
     def test_an_unapproved_review_of_a_course_without_reviews_enabled(
         self, site: SiteClient
@@ -267,6 +271,7 @@ class TestCreateCourseReview:
         response = site.post(f"/course_reviews?course_id={course}", json=body)
         assert_answers(response, 422, unprocessable(**errors))
         assert count_reviews(site) == 0
+        assert recorded(site) == []
 
     @pytest.mark.parametrize(
         ("user_id", "message"),
@@ -285,6 +290,7 @@ class TestCreateCourseReview:
             )
             assert_answers(response, 422, unprocessable(user_id=["must exist"]))
         assert count_reviews(site) == count_reviews(other_site) == 0
+        assert recorded(site) == recorded(other_site) == []
 
     def test_unknown_and_another_sites_course_are_404(
         self, site: SiteClient, other_site: SiteClient
@@ -296,6 +302,7 @@ class TestCreateCourseReview:
             )
             assert_answers(response, 404, RECORD_NOT_FOUND)
         assert count_reviews(site) == count_reviews(other_site) == 0
+        assert recorded(site) == recorded(other_site) == []
 
     def test_course_id_is_required(self, site: SiteClient) -> None:
         sent = {**REVIEW, "user_id": make_user(site)}

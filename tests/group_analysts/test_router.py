@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.events.helpers import assert_recorded, recorded
 from tests.factories import add_analyst, make_group, make_user
 from tests.groups.helpers import analyst_pairs, new_analyst
 from tests.support import RECORD_NOT_FOUND, SiteClient, assert_answers
@@ -18,6 +19,15 @@ REMOVE_PATHS = ["/groups/{group}/analysts/{user}", "/group_analysts/{user}/group
 
 def analysts(ids: list[int]) -> dict[str, Any]:
     return {"group_analysts": ids}
+
+
+def assigned(group_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
+    """The internal group_analyst.created event: the link, its two ids alphabetically."""
+    return ("group_analyst.created", {"group_id": group_id, "user_id": user_id})
+
+
+def unassigned(group_id: int, user_id: int) -> tuple[str, dict[str, Any]]:
+    return ("group_analyst.deleted", {"group_id": group_id, "user_id": user_id})
 
 
 def not_an_analyst(user_id: int) -> str:
@@ -81,6 +91,8 @@ class TestAssignAnalystsToGroup:
         assert analyst_pairs(site) == sorted([(group, first), (group, second)])
         expected = analysts(sorted([first, second]))
         assert_answers(site.get(f"/groups/{group}/analysts"), 200, expected)
+        # No Thinkific topic covers analysts: one internal event per user, in the body's order.
+        assert_recorded(site, assigned(group, second), assigned(group, first))
 
     def test_is_idempotent_and_keeps_other_analysts(self, site: SiteClient) -> None:
         group = make_group(site)
@@ -90,6 +102,8 @@ class TestAssignAnalystsToGroup:
             response = site.post(f"/groups/{group}/analysts", json={"user_ids": [user, user]})
             assert response.status_code == 201
         assert analyst_pairs(site) == sorted([(group, kept), (group, user)])
+        # Each request records the assignment it names, once.
+        assert_recorded(site, assigned(group, user), assigned(group, user))
 
     def test_numeric_strings_are_accepted(self, site: SiteClient) -> None:
         group, user = make_group(site), new_analyst(site)
@@ -118,6 +132,7 @@ class TestAssignAnalystsToGroup:
         }
         assert_answers(site.post(f"/groups/{group}/analysts", json=body), 422, expected)
         assert analyst_pairs(site) == []
+        assert recorded(site) == []
 
     @pytest.mark.parametrize(
         ("body", "message"),
@@ -147,6 +162,7 @@ class TestAssignAnalystsToGroup:
         body = {"user_ids": [new_analyst(site)]}
         assert_answers(site.post(f"/groups/{theirs}/analysts", json=body), 404, RECORD_NOT_FOUND)
         assert analyst_pairs(other_site) == []
+        assert recorded(site) == recorded(other_site) == []
 
     def test_json_that_is_not_an_object_is_400(self, site: SiteClient) -> None:
         response = site.post(f"/groups/{make_group(site)}/analysts", json=[new_analyst(site)])
@@ -163,6 +179,7 @@ class TestAddGroupsToAnalyst:
         assert analyst_pairs(site) == sorted([(first, user), (second, user)])
         assert_answers(site.get(f"/groups/{first}/analysts"), 200, analysts([user]))
         assert_answers(site.get(f"/groups/{other}/analysts"), 200, analysts([]))
+        assert_recorded(site, assigned(second, user), assigned(first, user))
 
     def test_is_idempotent_and_keeps_other_groups(self, site: SiteClient) -> None:
         kept, group = make_group(site), make_group(site)
@@ -189,6 +206,7 @@ class TestAddGroupsToAnalyst:
         assert_answers(response, 422, expected)
         assert analyst_pairs(site) == []
         assert analyst_pairs(other_site) == []
+        assert recorded(site) == recorded(other_site) == []
 
     def test_both_problems_are_named(self, site: SiteClient) -> None:
         user = make_user(site)
@@ -246,6 +264,8 @@ class TestRemoveAnalyst:
         assert analyst_pairs(site) == sorted([(group, kept), (other, user)])
         assert_answers(site.get(f"/groups/{group}/analysts"), 200, analysts([kept]))
         assert site.get(f"/users/{user}").json()["roles"] == ["group_analyst"]
+        # The link as it was.
+        assert_recorded(site, unassigned(group, user))
 
     def test_a_user_who_is_not_its_analyst_is_404(self, site: SiteClient, path: str) -> None:
         group, user = make_group(site), new_analyst(site)
@@ -253,12 +273,14 @@ class TestRemoveAnalyst:
         response = site.delete(path.format(group=group, user=user))
         assert_answers(response, 404, RECORD_NOT_FOUND)
         assert len(analyst_pairs(site)) == 1
+        assert recorded(site) == []
 
     def test_removing_twice_is_404(self, site: SiteClient, path: str) -> None:
         group, user = make_group(site), new_analyst(site)
         add_analyst(site, group, user)
         assert site.delete(path.format(group=group, user=user)).status_code == 204
         assert_answers(site.delete(path.format(group=group, user=user)), 404, RECORD_NOT_FOUND)
+        assert_recorded(site, unassigned(group, user))
 
     @pytest.mark.parametrize("missing", ["group", "user"])
     @pytest.mark.parametrize("id", ["0", "abc", "987654321"])
@@ -276,3 +298,4 @@ class TestRemoveAnalyst:
         add_analyst(other_site, theirs, user)
         assert_answers(site.delete(path.format(group=theirs, user=user)), 404, RECORD_NOT_FOUND)
         assert analyst_pairs(other_site) == [(theirs, user)]
+        assert recorded(site) == recorded(other_site) == []

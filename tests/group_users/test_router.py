@@ -3,12 +3,15 @@ https://developers.thinkific.com/api/api-documentation/#/Group%20Users"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from syllabus.clock import clock
+from tests.events.helpers import assert_recorded, recorded, topics
 from tests.factories import add_member, make_user
-from tests.groups.helpers import member_pairs, new_group, race
+from tests.groups.helpers import FIXED_TEXT, NOW, NOW_TEXT, member_pairs, new_group, race
 from tests.support import SiteClient, assert_answers
 
 INVALID_NAMES = {"errors": ["Invalid group_names"]}
@@ -18,6 +21,22 @@ NOT_AN_OBJECT = {"error": "The request body must be a JSON object."}
 
 def add(site: SiteClient, body: Any, **kwargs: Any) -> Any:
     return site.post("/group_users", json=body, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    """Memberships added in these tests are added at NOW."""
+    clock.set_source(lambda: NOW)
+    yield
+    clock.set_source(None)
+
+
+def joined(group_id: int, user_id: int, created_at: str = NOW_TEXT) -> tuple[str, dict[str, Any]]:
+    """The internal group_user.created event: the membership, alphabetically."""
+    return (
+        "group_user.created",
+        {"created_at": created_at, "group_id": group_id, "user_id": user_id},
+    )
 
 
 def members_listed(site: SiteClient, group_id: int) -> list[int]:
@@ -39,6 +58,14 @@ class TestAddUserToGroups:
         assert members_listed(site, sales.id) == [user]
         assert members_listed(site, support.id) == [user]
         assert members_listed(site, other.id) == []
+        # No Thinkific topic covers groups: one internal event per group named, in their order.
+        assert_recorded(site, joined(sales.id, user), joined(support.id, user))
+
+    def test_events_follow_the_order_of_the_names(self, site: SiteClient) -> None:
+        sales, support = new_group(site, "Sales"), new_group(site, "Support")
+        user = make_user(site)
+        assert add(site, {"user_id": user, "group_names": ["Support", "Sales"]}).status_code == 201
+        assert_recorded(site, joined(support.id, user), joined(sales.id, user))
 
     def test_is_idempotent_and_keeps_other_members(self, site: SiteClient) -> None:
         sales, support = new_group(site, "Sales"), new_group(site, "Support")
@@ -51,12 +78,17 @@ class TestAddUserToGroups:
         assert member_pairs(site) == sorted(
             [(sales.id, colleague), (sales.id, user), (support.id, user)]
         )
+        # Every request records each group it names: a membership the user had already is
+        # recorded as it is, with the time it was made.
+        kept, new = joined(sales.id, user, FIXED_TEXT), joined(support.id, user)
+        assert_recorded(site, kept, new, kept, new)
 
     def test_a_name_given_twice_is_one_membership(self, site: SiteClient) -> None:
         sales = new_group(site, "Sales")
         user = make_user(site)
         assert add(site, {"user_id": user, "group_names": ["Sales", "Sales"]}).status_code == 201
         assert member_pairs(site) == [(sales.id, user)]
+        assert_recorded(site, joined(sales.id, user))
 
     def test_a_numeric_string_user_id_is_accepted(self, site: SiteClient) -> None:
         sales = new_group(site, "Sales")
@@ -95,6 +127,7 @@ class TestInvalidGroupNames:
         user = make_user(site)
         assert_answers(add(site, {"user_id": user, "group_names": names}), 422, INVALID_NAMES)
         assert member_pairs(site) == []
+        assert recorded(site) == []
 
     def test_missing_names_are_invalid(self, site: SiteClient) -> None:
         assert_answers(add(site, {"user_id": make_user(site)}), 422, INVALID_NAMES)
@@ -106,6 +139,7 @@ class TestInvalidGroupNames:
         assert_answers(add(site, body), 422, INVALID_NAMES)
         assert member_pairs(site) == []
         assert member_pairs(other_site) == []
+        assert recorded(site) == recorded(other_site) == []
 
 
 class TestUnknownUser:
@@ -114,6 +148,7 @@ class TestUnknownUser:
         new_group(site, "Sales")
         assert_answers(add(site, {"user_id": user_id, "group_names": ["Sales"]}), 422, NO_USER)
         assert member_pairs(site) == []
+        assert recorded(site) == []
 
     def test_missing_user_id(self, site: SiteClient) -> None:
         new_group(site, "Sales")
@@ -142,3 +177,4 @@ def test_concurrent_adds_make_one_membership_each(site: SiteClient) -> None:
     statuses = race(lambda: add(site, body).status_code)
     assert set(statuses) == {201}
     assert member_pairs(site) == [(sales.id, user), (support.id, user)]
+    assert topics(site) == ["group_user.created"] * 2 * len(statuses)

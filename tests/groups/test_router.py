@@ -12,6 +12,7 @@ import pytest
 
 from syllabus.clock import clock
 from syllabus.groups.repository import GroupRepository
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import add_analyst, add_member, make_group, make_user
 from tests.groups.helpers import (
     NOW,
@@ -87,6 +88,9 @@ class TestCreateGroup:
         assert list(created["group"]) == ["id", "name", "token", "created_at"]
         assert_answers(site.get(f"/groups/{created['group']['id']}"), 200, expected)
         assert group_count(site) == 1
+        # No Thinkific topic covers groups: an internal event, the (unwrapped) group
+        # alphabetically.
+        assert_recorded(site, ("group.created", alphabetical(expected["group"])))
 
     def test_each_group_gets_its_own_token(self, site: SiteClient, other_site: SiteClient) -> None:
         tokens = [
@@ -134,6 +138,7 @@ class TestCreateGroup:
     ) -> None:
         assert_answers(site.post("/groups", json=body), 422, errors)
         assert group_count(site) == 0
+        assert recorded(site) == []
 
     def test_a_name_of_255_characters_is_fine(self, site: SiteClient) -> None:
         response = site.post("/groups", json={"name": "n" * 255})
@@ -163,6 +168,7 @@ class TestCreateGroup:
         monkeypatch.setattr(GroupRepository, "id_by_name", lambda *_: None)
         assert_answers(site.post("/groups", json={"name": "Sales"}), 422, TAKEN)
         assert_answers(site.get("/groups"), 200, one_page(group_body(existing)))
+        assert recorded(site) == []
 
     def test_form_encoded(self, site: SiteClient) -> None:
         response = site.post("/groups", data={"name": "Form Group"})
@@ -194,7 +200,8 @@ class TestDeleteGroup:
     def test_deletes_the_group_with_its_memberships_and_analysts_but_not_its_users(
         self, site: SiteClient
     ) -> None:
-        group, kept = make_group(site), make_group(site)
+        made, kept = new_group(site), make_group(site)
+        group = made.id
         member, analyst = make_user(site), new_analyst(site)
         for each in (group, kept):
             add_member(site, each, member)
@@ -205,6 +212,8 @@ class TestDeleteGroup:
         assert_answers(site.get(f"/groups/{group}"), 404, RECORD_NOT_FOUND)
         assert member_pairs(site) == [(kept, member)]
         assert analyst_pairs(site) == [(kept, analyst)]
+        # The group as it was; its memberships and assignments record nothing of their own.
+        assert_recorded(site, ("group.deleted", alphabetical(group_body(made))))
         assert site.get("/users", params={"query[group_id]": group}).json()["items"] == []
         assert site.get(f"/users/{member}").status_code == 200
         assert site.get(f"/users/{analyst}").status_code == 200
@@ -231,6 +240,7 @@ class TestDeleteGroup:
         assert_answers(site.delete(f"/groups/{theirs}"), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/groups/{theirs}").status_code == 200
         assert len(member_pairs(other_site)) == 1
+        assert recorded(site) == recorded(other_site) == []
 
 
 def test_concurrent_creates_with_one_name_make_one_group(site: SiteClient) -> None:
@@ -244,3 +254,5 @@ def test_concurrent_creates_with_one_name_make_one_group(site: SiteClient) -> No
     assert sorted(status for status, _ in results) == [200] + [422] * (len(results) - 1)
     assert all(body == TAKEN for status, body in results if status == 422)
     assert group_count(site) == 1
+    created = next(body for status, body in results if status == 200)
+    assert recorded(site) == [("group.created", alphabetical(created["group"]))]

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from syllabus.models import Course
+from tests.events.helpers import alphabetical, assert_recorded, recorded, topics
 from tests.factories import make_course, make_instructor, make_user
 from tests.instructors.helpers import count_instructors, instructor_body
 from tests.promotions.helpers import (
@@ -91,7 +92,11 @@ class TestCreateInstructor:
     def test_returns_201_with_the_whole_instructor(self, site: SiteClient) -> None:
         user = make_user(site)
         answer = created(site, {**FULL, "user_id": user})
-        assert answer == instructor_body(answer["id"], **FULL, user_id=user, created_at=NOW_TEXT)
+        expected = instructor_body(answer["id"], **FULL, user_id=user, created_at=NOW_TEXT)
+        assert answer == expected
+        # No Thinkific topic covers instructors: an internal event, the instructor
+        # alphabetically.
+        assert_recorded(site, ("instructor.created", alphabetical(expected)))
 
     def test_only_the_names_are_required_and_the_slug_is_made_from_them(
         self, site: SiteClient
@@ -223,6 +228,7 @@ class TestCreateInstructor:
     def test_invalid(self, site: SiteClient, sent: dict[str, Any], errors: Any) -> None:
         assert_answers(site.post("/instructors", json=sent), 422, unprocessable(**errors))
         assert count_instructors(site) == 0
+        assert recorded(site) == []
 
     def test_a_form_post(self, site: SiteClient) -> None:
         response = site.post(
@@ -248,6 +254,12 @@ class TestCreateInstructor:
             ["ada-lovelace"] + [f"ada-lovelace-{n}" for n in range(2, writers + 1)]
         )
         assert count_instructors(site) == writers
+        # Each event carries the slug its create ended with.
+        events = recorded(site)
+        assert sorted(payload["slug"] for _, payload in events) == sorted(
+            body["slug"] for _, body in results
+        )
+        assert topics(site) == ["instructor.created"] * writers
 
     def test_concurrent_creates_with_one_slug_make_one_instructor(self, site: SiteClient) -> None:
         writers = 8
@@ -261,6 +273,7 @@ class TestCreateInstructor:
         assert sorted(status for status, _ in results) == [201] + [422] * (writers - 1)
         assert all(body == TAKEN for status, body in results if status == 422)
         assert count_instructors(site) == 1
+        assert topics(site) == ["instructor.created"]
 
     def test_malformed_bodies_are_400(self, site: SiteClient) -> None:
         assert_answers(site.post("/instructors", json=["Ada"]), 400, NOT_AN_OBJECT)
@@ -316,9 +329,9 @@ class TestUpdateInstructor:
         response = site.put(f"/instructors/{instructor}", json=changes)
         assert response.status_code == 204
         assert response.content == b""
-        assert site.get(f"/instructors/{instructor}").json() == instructor_body(
-            instructor, **{**FULL, **changes}
-        )
+        expected = instructor_body(instructor, **{**FULL, **changes})
+        assert site.get(f"/instructors/{instructor}").json() == expected
+        assert_recorded(site, ("instructor.updated", alphabetical(expected)))
 
     def test_a_new_name_keeps_the_slug(self, site: SiteClient) -> None:
         instructor = make_ada(site)
@@ -362,9 +375,12 @@ class TestUpdateInstructor:
         instructor = make_ada(site, slug="old")
         body = {"first_name": "Grace", "last_name": "Hopper", "slug": slug}
         assert site.put(f"/instructors/{instructor}", json=body).status_code == 204
-        assert site.get(f"/instructors/{instructor}").json() == instructor_body(
+        expected = instructor_body(
             instructor, first_name="Grace", last_name="Hopper", slug="grace-hopper-2"
         )
+        assert site.get(f"/instructors/{instructor}").json() == expected
+        # The slug made again is the payload's.
+        assert_recorded(site, ("instructor.updated", alphabetical(expected)))
 
     def test_a_slug_made_again_may_be_its_own(self, site: SiteClient) -> None:
         instructor = make_ada(site)
@@ -402,6 +418,7 @@ class TestUpdateInstructor:
         response = site.put(f"/instructors/{instructor}", json=sent)
         assert_answers(response, 422, unprocessable(**errors))
         assert site.get(f"/instructors/{instructor}").json() == instructor_body(instructor)
+        assert recorded(site) == []
 
     def test_unknown_and_another_sites_are_404(
         self, site: SiteClient, other_site: SiteClient
@@ -410,6 +427,7 @@ class TestUpdateInstructor:
         for path in (f"/instructors/{NO_SUCH_ID}", f"/instructors/{theirs}", "/instructors/x"):
             assert_answers(site.put(path, json={"title": "Dr"}), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/instructors/{theirs}").json() == instructor_body(theirs)
+        assert recorded(site) == recorded(other_site) == []
 
     def test_not_an_object_is_400(self, site: SiteClient) -> None:
         instructor = make_ada(site)
@@ -424,13 +442,16 @@ class TestUpdateInstructor:
 
 class TestDeleteInstructor:
     def test_deletes_it(self, site: SiteClient) -> None:
-        instructor, kept = make_instructor(site), make_instructor(site)
+        instructor, kept = make_ada(site, **FULL), make_instructor(site)
         response = site.delete(f"/instructors/{instructor}")
         assert response.status_code == 204
         assert response.content == b""
         assert_answers(site.get(f"/instructors/{instructor}"), 404, RECORD_NOT_FOUND)
         assert [item["id"] for item in site.get("/instructors").json()["items"]] == [kept]
         assert_answers(site.delete(f"/instructors/{instructor}"), 404, RECORD_NOT_FOUND)
+        # The instructor as it was.
+        was = instructor_body(instructor, **FULL)
+        assert_recorded(site, ("instructor.deleted", alphabetical(was)))
 
     def test_a_courses_instructor_is_kept_with_a_422_naming_the_courses(
         self, site: SiteClient
@@ -453,6 +474,7 @@ class TestDeleteInstructor:
         )
         assert site.get(f"/instructors/{instructor}").json() == instructor_body(instructor)
         assert site.get(f"/courses/{first}").json()["instructor_id"] == instructor
+        assert recorded(site) == []
 
         def unassign(session: Any) -> None:
             session.execute(
@@ -469,6 +491,7 @@ class TestDeleteInstructor:
         for path in (f"/instructors/{NO_SUCH_ID}", f"/instructors/{theirs}", "/instructors/x"):
             assert_answers(site.delete(path), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/instructors/{theirs}").status_code == 200
+        assert recorded(site) == recorded(other_site) == []
 
     def test_bad_credentials(self, site: SiteClient) -> None:
         instructor = make_instructor(site)

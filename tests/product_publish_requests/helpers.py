@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from syllabus.clock import clock
-from syllabus.models import Event, Product, ProductPublishRequest
+from syllabus.models import Product, ProductPublishRequest
 from tests.factories import make_product, make_publish_request, make_user
 from tests.support import SiteClient, overridden
 
@@ -96,12 +95,3 @@ def product_state(site: SiteClient, product_id: int) -> tuple[str, datetime]:
 
 def notify_requester(site: SiteClient, request_id: int) -> bool:
     return site.db(lambda s: s.get_one(ProductPublishRequest, request_id).notify_requester)
-
-
-def recorded_events(site: SiteClient) -> list[tuple[str, str, dict[str, Any]]]:
-    statement = (
-        select(Event.resource, Event.action, Event.payload)
-        .where(Event.site_id == site.id)
-        .order_by(Event.id)
-    )
-    return site.db(lambda s: [tuple(row) for row in s.execute(statement)])

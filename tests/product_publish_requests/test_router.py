@@ -2,7 +2,7 @@
 
 https://developers.thinkific.com/api/api-documentation/#/Product%20Publish%20Request. The list
 holds only unanswered requests; a site admin approves (publishing the product, with
-``product.updated``) or denies one, once.
+``product.updated``) or denies one, once. Each answer records the request's internal event.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.events.helpers import alphabetical, assert_recorded, recorded, topics
 from tests.factories import FIXED, make_publish_request, make_user
 from tests.product_publish_requests.helpers import (
     FIELD_ORDER,
@@ -27,7 +28,6 @@ from tests.product_publish_requests.helpers import (
     new_request,
     notify_requester,
     product_state,
-    recorded_events,
     request_body,
     site_admin,
 )
@@ -162,11 +162,12 @@ class TestApprove:
         assert product_state(site, product) == ("published", NOW)
         served = site.get(f"/products/{product}").json()
         assert served["status"] == "published"
-        events = recorded_events(site)
-        assert [(resource, action) for resource, action, _ in events] == [("product", "updated")]
-        payload = events[0][2]
-        assert payload == served
-        assert list(payload) == sorted(served)
+        # The request's internal event as answered, then the product's Thinkific topic.
+        assert_recorded(
+            site,
+            ("product_publish_request.approved", alphabetical(expected)),
+            ("product.updated", alphabetical(served)),
+        )
 
     def test_only_the_user_id_is_required(self, site: SiteClient) -> None:
         responder, id = site_admin(site), new_request(site)
@@ -183,7 +184,7 @@ class TestApprove:
         for id in (new_request(site, product), new_request(site, product)):
             assert answer(site, "approve", id, user_id=site_admin(site)).status_code == 200
         assert product_state(site, product) == ("published", NOW)
-        assert [action for _, action, _ in recorded_events(site)] == ["updated", "updated"]
+        assert topics(site) == ["product_publish_request.approved", "product.updated"] * 2
 
 
 class TestAnswers:
@@ -206,7 +207,8 @@ class TestAnswers:
         assert_answers(response, 200, expected)
         assert_answers(site.get(f"/product_publish_requests/{id}"), 200, expected)
         assert product_state(site, product) == ("draft", FIXED)
-        assert recorded_events(site) == []
+        # Only the request's internal event: the product is unchanged.
+        assert_recorded(site, ("product_publish_request.denied", alphabetical(expected)))
 
     @pytest.mark.parametrize("how", ANSWERS)
     @pytest.mark.parametrize("first", ANSWERS)
@@ -214,14 +216,14 @@ class TestAnswers:
         id, responder = new_request(site), site_admin(site)
         assert answer(site, first, id, user_id=responder).status_code == 200
         before = site.get(f"/product_publish_requests/{id}").json()
-        events = recorded_events(site)
+        events = recorded(site)
         assert_answers(
             answer(site, how, id, user_id=responder, response_text="again"),
             422,
             already(ANSWERED[first]),
         )
         assert site.get(f"/product_publish_requests/{id}").json() == before
-        assert recorded_events(site) == events
+        assert recorded(site) == events
 
     @pytest.mark.parametrize("how", ANSWERS)
     def test_an_unknown_responder_is_not_found(
@@ -312,8 +314,9 @@ class TestAnswers:
 
         assert sorted(status for status, _ in results) == [200] + [422] * 7
         assert all(body == already(ANSWERED[how]) for status, body in results if status == 422)
-        expected_events = 1 if how == "approve" else 0
-        assert len(recorded_events(site)) == expected_events
+        # Once: the refused answers rolled their events back.
+        answered = [f"product_publish_request.{ANSWERED[how]}"]
+        assert topics(site) == ([*answered, "product.updated"] if how == "approve" else answered)
 
     @staticmethod
     def assert_unanswered(site: SiteClient, id: int) -> None:
@@ -323,4 +326,4 @@ class TestAnswers:
             None,
             None,
         )
-        assert recorded_events(site) == []
+        assert recorded(site) == []

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from syllabus.models import Coupon, Order, Promotion
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import make_coupon, make_order, make_product, make_promotion, make_user
 from tests.promotions.helpers import (
     NO_SUCH_ID,
@@ -102,6 +103,9 @@ class TestCreatePromotion:
         created = response.json()
         assert created == promotion_body(created["id"], created_at=NOW_TEXT)
         assert site.get(f"/promotions/{created['id']}").json() == created
+        # No Thinkific topic covers promotions: an internal event, the promotion alphabetically.
+        expected = promotion_body(created["id"], created_at=NOW_TEXT)
+        assert_recorded(site, ("promotion.created", alphabetical(expected)))
 
     def test_every_field(self, site: SiteClient) -> None:
         products = [make_product(site) for _ in range(3)]
@@ -140,6 +144,8 @@ class TestCreatePromotion:
         assert site.get(f"/coupons/{coupons[0]}").json() == coupon_body(
             coupons[0], created["id"], "A1"
         )
+        # The moved coupons show in the promotion's coupon_ids; they record nothing of their own.
+        assert recorded(site) == [("promotion.created", alphabetical(created))]
 
     @pytest.mark.parametrize(
         ("discount_type", "amount", "wire"),
@@ -279,6 +285,7 @@ class TestCreatePromotion:
     def test_invalid(self, site: SiteClient, sent: dict[str, Any], errors: Any) -> None:
         assert_answers(site.post("/promotions", json=sent), 422, unprocessable(**errors))
         assert count_promotions(site) == 0
+        assert recorded(site) == []
 
     def test_every_rule_broken_at_once(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = make_product(other_site)
@@ -374,7 +381,7 @@ class TestUpdatePromotion:
         response = site.put(f"/promotions/{promotion}", json={"name": "Summer sale", "amount": 15})
         assert response.status_code == 204
         assert response.content == b""
-        assert site.get(f"/promotions/{promotion}").json() == promotion_body(
+        expected = promotion_body(
             promotion,
             name="Summer sale",
             description="Old",
@@ -382,6 +389,8 @@ class TestUpdatePromotion:
             duration=2,
             product_ids=[product],
         )
+        assert site.get(f"/promotions/{promotion}").json() == expected
+        assert_recorded(site, ("promotion.updated", alphabetical(expected)))
 
     def test_everything_changes(self, site: SiteClient) -> None:
         product = make_product(site)
@@ -438,6 +447,7 @@ class TestUpdatePromotion:
             unprocessable(coupon_ids=[f"coupon {incoming}: code has already been taken"]),
         )
         assert promotion_of(site, incoming) == elsewhere
+        assert recorded(site) == []
 
     def test_the_amount_is_checked_against_the_type_it_will_have(self, site: SiteClient) -> None:
         promotion = sale(site)  # 10 percent
@@ -449,6 +459,8 @@ class TestUpdatePromotion:
         assert_answers(response, 422, unprocessable(amount=["must be less than or equal to 100"]))
         body = site.get(f"/promotions/{promotion}").json()
         assert (body["discount_type"], body["amount"]) == ("fixed", "150.0")
+        # Only the update that was made.
+        assert recorded(site) == [("promotion.updated", alphabetical(body))]
 
     def test_the_window_is_checked_against_the_start_it_has(self, site: SiteClient) -> None:
         promotion = sale(site, starts_at=NOW)
@@ -470,6 +482,7 @@ class TestUpdatePromotion:
             ),
         )
         assert site.get(f"/promotions/{promotion}").json() == promotion_body(promotion)
+        assert recorded(site) == []
 
     def test_unknown_products_and_coupons(self, site: SiteClient) -> None:
         promotion = sale(site)
@@ -493,6 +506,7 @@ class TestUpdatePromotion:
         for path in (f"/promotions/{NO_SUCH_ID}", f"/promotions/{theirs}", "/promotions/x"):
             assert_answers(site.put(path, json={"name": "Mine"}), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/promotions/{theirs}").json() == promotion_body(theirs)
+        assert recorded(site) == recorded(other_site) == []
 
     def test_not_an_object_is_400(self, site: SiteClient) -> None:
         assert_answers(site.put(f"/promotions/{sale(site)}", json=[1]), 400, NOT_AN_OBJECT)
@@ -523,11 +537,15 @@ class TestDeletePromotion:
         )
         assert tuple(stored) == (None, "GONE")
         assert_answers(site.delete(f"/promotions/{promotion}"), 404, RECORD_NOT_FOUND)
+        # The promotion as it was; its coupons go with it and record nothing of their own.
+        was = promotion_body(promotion, coupon_ids=[coupon], product_ids=[product])
+        assert_recorded(site, ("promotion.deleted", alphabetical(was)))
 
     def test_another_sites_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         theirs = sale(other_site)
         assert_answers(site.delete(f"/promotions/{theirs}"), 404, RECORD_NOT_FOUND)
         assert other_site.get(f"/promotions/{theirs}").status_code == 200
+        assert recorded(site) == recorded(other_site) == []
 
     def test_bad_credentials(self, site: SiteClient) -> None:
         promotion = sale(site)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from syllabus.clock import clock
-from syllabus.models import Event, SiteScript
+from syllabus.models import SiteScript
 from tests.factories import make_site_script
 from tests.support import SiteClient, overridden
 
@@ -119,8 +119,3 @@ def stored_scripts(site: SiteClient) -> list[tuple[Any, ...]]:
     columns = (SiteScript.script_id, SiteScript.src, SiteScript.content, SiteScript.app_client_id)
     statement = select(*columns).where(SiteScript.site_id == site.id).order_by(SiteScript.id)
     return site.db(lambda s: [tuple(row) for row in s.execute(statement)])
-
-
-def event_count(site: SiteClient) -> int:
-    statement = select(func.count()).where(Event.site_id == site.id)
-    return int(site.db(lambda s: s.scalar(statement)) or 0)

@@ -2,7 +2,8 @@
 
 https://developers.thinkific.com/api/api-documentation/#/Site%20Scripts. A script's id is a
 string; POST and GET-one wrap the script in ``site_script`` (FIDELITY §6.7, §10 #7), the list's
-items are bare. Writes fire no Thinkific topic and record nothing.
+items are bare. Writes fire no Thinkific topic: each records an internal ``site_script.*`` event,
+the script with alphabetical keys.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from syllabus.models import SiteScript
+from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.site_scripts.helpers import (
     BOTH_INPUTS,
     CONTENT,
@@ -31,7 +33,6 @@ from tests.site_scripts.helpers import (
     SRC,
     SRC_REQUEST,
     ULID,
-    event_count,
     frozen_clock,
     new_script,
     script_body,
@@ -153,7 +154,8 @@ class TestCreateSiteScript:
         assert_answers(response, 201, {"site_script": script_body(id)})
         assert list(body["site_script"]) == FIELD_ORDER
         assert stored_scripts(site) == [(id, SRC, None, None)]
-        assert event_count(site) == 0
+        # The script alphabetically; its id is the public one.
+        assert_recorded(site, ("site_script.created", alphabetical(script_body(id))))
 
     def test_with_content_signed_with_the_api_key(self, site: SiteClient) -> None:
         response = create(site, CONTENT_REQUEST, headers=signed(site))
@@ -162,7 +164,7 @@ class TestCreateSiteScript:
         expected = script_body(id, content=CONTENT, src=None)
         assert_answers(response, 201, {"site_script": expected})
         assert stored_scripts(site) == [(id, None, CONTENT, None)]
-        assert event_count(site) == 0
+        assert_recorded(site, ("site_script.created", alphabetical(expected)))
 
     def test_is_read_back_as_created(self, site: SiteClient) -> None:
         created = create(site, CONTENT_REQUEST, headers=signed(site)).json()
@@ -283,6 +285,7 @@ class TestCreateSiteScript:
         sent = {**SRC_REQUEST, "content": CONTENT}
         assert_answers(create(site, sent, headers=signed(site)), 422, BOTH_INPUTS)
         assert stored_scripts(site) == []
+        assert recorded(site) == []
 
     @pytest.mark.parametrize("src", NOT_WEB_URLS)
     def test_a_src_that_is_no_absolute_web_url_is_the_invalid_source_422(
@@ -325,6 +328,7 @@ class TestCreateSiteScript:
             response = create(site, CONTENT_REQUEST, headers={SIGNATURE: signature})
             assert (response.status_code, response.json()) == (422, INVALID_HEADER), name
         assert stored_scripts(site) == []
+        assert recorded(site) == []
 
     def test_the_misspelt_header_of_the_docs_signs_nothing(self, site: SiteClient) -> None:
         headers = {"HMAC-SHA265-SIGNATURE": sign(CONTENT, site.key)}
@@ -402,7 +406,7 @@ class TestUpdateSiteScript:
             created_at=FIXED_TEXT,
         )
         assert read(site, id) == expected
-        assert event_count(site) == 0
+        assert_recorded(site, ("site_script.updated", alphabetical(expected)))
 
     def test_omitted_location_and_load_method_are_kept(self, site: SiteClient) -> None:
         id = new_script(site, location="head", load_method="default")
@@ -451,6 +455,7 @@ class TestUpdateSiteScript:
         )
         assert_answers(response, 422, expected)
         assert read(site, id) == before
+        assert recorded(site) == []
 
     @pytest.mark.parametrize("id", [NO_SUCH_SCRIPT, "abc"])
     def test_unknown_is_404(self, site: SiteClient, id: str) -> None:
@@ -466,6 +471,7 @@ class TestUpdateSiteScript:
         sent = {**SRC_REQUEST, "name": "Hijacked"}
         assert_answers(site.put(f"/site_scripts/{id}", json=sent), 404, RECORD_NOT_FOUND)
         assert read(other_site, id)["name"] == SRC_REQUEST["name"]
+        assert recorded(site) == recorded(other_site) == []
 
 
 class TestDeleteSiteScript:
@@ -477,12 +483,15 @@ class TestDeleteSiteScript:
         assert_answers(site.get(f"/site_scripts/{deleted}"), 404, RECORD_NOT_FOUND)
         assert [item["id"] for item in site.get("/site_scripts").json()["items"]] == [kept]
         assert_answers(site.delete(f"/site_scripts/{deleted}"), 404, RECORD_NOT_FOUND)
-        assert event_count(site) == 0
+        # The script as it was.
+        was = script_body(deleted, created_at=FIXED_TEXT, updated_at=FIXED_TEXT)
+        assert_recorded(site, ("site_script.deleted", alphabetical(was)))
 
     def test_another_sites_script_is_404(self, site: SiteClient, other_site: SiteClient) -> None:
         id = new_script(other_site)
         assert_answers(site.delete(f"/site_scripts/{id}"), 404, RECORD_NOT_FOUND)
         assert [row[0] for row in stored_scripts(other_site)] == [id]
+        assert recorded(site) == recorded(other_site) == []
 
 
 def test_ids_are_unique_and_time_ordered(site: SiteClient) -> None:

@@ -17,6 +17,8 @@ _PRODUCT_IDS = Children.linked(
     collection_memberships.c.collection_id, collection_memberships.c.product_id, Product
 )
 COLLECTION = Wire(CollectionRead, Collection, children={"product_ids": _PRODUCT_IDS})
+# collection.created, .updated (also by its memberships) and .deleted: internal topics.
+COLLECTION_PAYLOAD = COLLECTION.alphabetical()
 
 _ID_BY_SLUG = select(Collection.id).where(
     Collection.site_id == bindparam("site_id"), Collection.slug == bindparam("slug")

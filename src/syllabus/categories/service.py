@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from syllabus.categories.repository import CollectionRepository
+from syllabus.categories.repository import COLLECTION_PAYLOAD, CollectionRepository
 from syllabus.categories.schemas import CollectionCreate, CollectionUpdate
 from syllabus.context import Scope
 from syllabus.errors import Unprocessable, found
+from syllabus.events.recorder import read_recorded, record_read
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Collection
@@ -20,7 +21,11 @@ def _slug_taken() -> Unprocessable:
 
 
 class CategoryService:
+    """Categories. No Thinkific webhook topic covers them: every write records an internal
+    ``collection.*`` event, the category with alphabetical keys."""
+
     def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.categories = CollectionRepository(scope)
         self.products = ProductRepository(scope)
 
@@ -43,7 +48,9 @@ class CategoryService:
             )
         )
         self.categories.flush(on_conflict=_slug_taken())
-        return found(self.categories.read(category.id))
+        return read_recorded(
+            self.scope, "collection.created", self.categories, category.id, COLLECTION_PAYLOAD
+        )
 
     def update(self, id: int, data: CollectionUpdate) -> None:
         category = found(self.categories.get(id))
@@ -57,12 +64,18 @@ class CategoryService:
             setattr(category, name, value)
         self.categories.touch(category)
         self.categories.flush(on_conflict=_slug_taken())
+        record_read(
+            self.scope, "collection.updated", self.categories, category.id, COLLECTION_PAYLOAD
+        )
 
     def delete(self, id: int) -> None:
         """Delete a category and its memberships (its products stay). The default one stays."""
         category = found(self.categories.get(id))
         if category.is_default:
             raise Unprocessable.field("base", DEFAULT_KEPT)
+        record_read(
+            self.scope, "collection.deleted", self.categories, category.id, COLLECTION_PAYLOAD
+        )
         self.categories.delete(category)
         self.categories.flush()
 

@@ -13,6 +13,8 @@ from syllabus.models import Coupon
 from syllabus.pagination import PageParams
 
 COUPON = Wire(CouponRead, Coupon)
+# coupon.created, .updated and .deleted: internal topics.
+COUPON_PAYLOAD = COUPON.alphabetical()
 
 # One more use, only while the coupon has one left: atomic on both databases (PostgreSQL
 # re-checks the condition on the row it locks), so concurrent checkouts never overuse it. (An
@@ -37,7 +39,8 @@ _TAKEN = select(Coupon.code).where(
     Coupon.promotion_id == bindparam("promotion_id"),
     Coupon.code.in_(bindparam("codes", expanding=True)),
 )
-# The site's coupons among :ids, as rows (to move them) and as bodies (to answer them).
+# The site's coupons among :ids, as rows (to move them) and as bodies (to answer them and
+# record them).
 _ROWS = (
     select(Coupon)
     .where(Coupon.site_id == bindparam("site_id"), parents_in(Coupon.id))
@@ -85,9 +88,13 @@ class CouponRepository(Repository[Coupon]):
             return []
         return list(self.session.scalars(_ROWS, {"site_id": self.site_id, "ids": wanted}))
 
-    def bodies(self, ids: list[int]) -> list[JSONObject]:
-        """The bodies of the site's coupons among ``ids``, by id."""
+    def bodies(self, ids: list[int]) -> list[tuple[JSONObject, JSONObject]]:
+        """The bodies and the payloads of the site's coupons among ``ids``, by id, from one
+        fetch."""
         if not ids:
             return []
         result = self.session.connection().execute(_BODIES, {"site_id": self.site_id, "ids": ids})
-        return [COUPON.render(row, self.scope, ()) for row in result]
+        return [
+            (COUPON.render(row, self.scope, ()), COUPON_PAYLOAD.render(row, self.scope, ()))
+            for row in result
+        ]

@@ -1,6 +1,8 @@
 """Coupons: the codes that apply a promotion.
 
-No Thinkific webhook topic covers coupons (FIDELITY §7.1), so none of these writes records an
+No Thinkific webhook topic covers coupons (FIDELITY §7.1): each write records an internal
+``coupon.*`` event (a bulk create, one per coupon), the coupon with alphabetical keys. A
+checkout's use of a coupon is told by its ``order.created`` (the order's ``coupon``), not a coupon
 event.
 """
 
@@ -9,9 +11,10 @@ from __future__ import annotations
 import secrets
 
 from syllabus.context import Scope
-from syllabus.coupons.repository import CouponRepository
+from syllabus.coupons.repository import COUPON_PAYLOAD, CouponRepository
 from syllabus.coupons.schemas import CouponBulkCreate, CouponCreate, CouponUpdate
 from syllabus.errors import Unprocessable, found
+from syllabus.events.recorder import read_recorded, record, record_read
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Coupon
 from syllabus.pagination import PageParams
@@ -61,7 +64,7 @@ class CouponService:
         )
         # The same 422 when a concurrent request took the code after the check.
         self.coupons.flush(on_conflict=code_taken())
-        return found(self.coupons.read(coupon.id))
+        return read_recorded(self.scope, "coupon.created", self.coupons, coupon.id, COUPON_PAYLOAD)
 
     def bulk_create(self, promotion_id: int, data: CouponBulkCreate) -> JSONObject:
         """``bulk_quantity`` coupons with random codes, unique within the promotion, in this
@@ -95,7 +98,11 @@ class CouponService:
             for code in codes
         ]
         self.coupons.flush(on_conflict=code_taken())
-        return {"items": self.coupons.bodies([row.id for row in rows])}
+        items = []
+        for body, payload in self.coupons.bodies([row.id for row in rows]):
+            record(self.scope, "coupon.created", payload)
+            items.append(body)
+        return {"items": items}
 
     def update(self, id: int, data: CouponUpdate) -> None:
         """Change the code (still unique within the promotion) and the keys given."""
@@ -110,8 +117,11 @@ class CouponService:
             setattr(coupon, name, value)
         self.coupons.touch(coupon)
         self.coupons.flush(on_conflict=code_taken())
+        record_read(self.scope, "coupon.updated", self.coupons, coupon.id, COUPON_PAYLOAD)
 
     def delete(self, id: int) -> None:
         """Delete a coupon; orders that used it keep its code (their ``coupon_id`` is cleared)."""
-        self.coupons.delete(found(self.coupons.get(id)))
+        coupon = found(self.coupons.get(id))
+        record_read(self.scope, "coupon.deleted", self.coupons, coupon.id, COUPON_PAYLOAD)
+        self.coupons.delete(coupon)
         self.coupons.flush()

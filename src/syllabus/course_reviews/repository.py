@@ -8,6 +8,8 @@ from syllabus.models import CourseReview
 from syllabus.pagination import PageParams
 
 COURSE_REVIEW = Wire(CourseReviewRead, CourseReview)
+# course_review.created: an internal topic.
+COURSE_REVIEW_PAYLOAD = COURSE_REVIEW.alphabetical()
 
 
 class CourseReviewRepository(Repository[CourseReview]):

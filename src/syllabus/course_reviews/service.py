@@ -1,15 +1,17 @@
 """Course reviews: a student's rating of a course, shown once approved.
 
-No Thinkific webhook topic covers reviews (FIDELITY §7.1), so creating one records no event.
+No Thinkific webhook topic covers reviews (FIDELITY §7.1): creating one records an internal
+``course_review.created``, the review with alphabetical keys.
 """
 
 from __future__ import annotations
 
 from syllabus.context import Scope
-from syllabus.course_reviews.repository import CourseReviewRepository
+from syllabus.course_reviews.repository import COURSE_REVIEW_PAYLOAD, CourseReviewRepository
 from syllabus.course_reviews.schemas import CourseReviewCreate
 from syllabus.courses.repository import CourseRepository
 from syllabus.errors import Unprocessable, found
+from syllabus.events.recorder import read_recorded
 from syllabus.kit.wire import JSONObject
 from syllabus.models import CourseReview
 from syllabus.pagination import PageParams
@@ -47,4 +49,6 @@ class CourseReviewService:
         review = self.reviews.add(CourseReview(course_id=course_id, **data.model_dump()))
         # A user deleted by a concurrent request after the check: the same 422.
         self.reviews.flush(on_conflict=user_missing())
-        return found(self.reviews.read(review.id))
+        return read_recorded(
+            self.scope, "course_review.created", self.reviews, review.id, COURSE_REVIEW_PAYLOAD
+        )

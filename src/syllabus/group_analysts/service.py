@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from syllabus.context import Scope
 from syllabus.errors import RecordNotFound, Unprocessable, found
+from syllabus.events.recorder import record
+from syllabus.events.topics import InternalTopic
 from syllabus.group_analysts.repository import GROUP_ANALYSTS, AnalystRepository
 from syllabus.groups.repository import GroupRepository
 from syllabus.kit.wire import JSONObject
@@ -19,11 +21,14 @@ class AnalystService:
 
     Assigning is idempotent. Every id is checked before anything is written: an unknown user or
     group (or another site's), or a user without the role, is a 422 naming each, and then
-    nothing is written. No Thinkific webhook topic is about group analysts, so no event is
-    recorded.
+    nothing is written. No Thinkific webhook topic is about group analysts: each assignment
+    named records an internal ``group_analyst.created`` and an unassignment a
+    ``group_analyst.deleted``, whose payload is the link, ``{"group_id": ..., "user_id": ...}``
+    (it has no other field, and no row of its own to read).
     """
 
     def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.groups = GroupRepository(scope)
         self.analysts = AnalystRepository(scope)
 
@@ -36,7 +41,7 @@ class AnalystService:
         problems = [_problem(id, analysts.get(id)) for id in user_ids]
         if any(problems):
             raise Unprocessable({"user_ids": [problem for problem in problems if problem]})
-        self.analysts.add([(group_id, user_id) for user_id in user_ids])
+        self._assign([(group_id, user_id) for user_id in user_ids])
 
     def assign_groups(self, user_id: int, group_ids: list[int]) -> None:
         analyst = self.analysts.analysts([user_id]).get(user_id)
@@ -52,9 +57,19 @@ class AnalystService:
             errors["group_ids"] = missing
         if errors:
             raise Unprocessable(errors)
-        self.analysts.add([(group_id, user_id) for group_id in group_ids])
+        self._assign([(group_id, user_id) for group_id in group_ids])
 
     def unassign(self, group_id: int, user_id: int) -> None:
         """A 404 unless the user is an analyst of the site's group."""
         if not self.analysts.remove(group_id, user_id):
             raise RecordNotFound()
+        self._record("group_analyst.deleted", group_id, user_id)
+
+    def _assign(self, pairs: list[tuple[int, int]]) -> None:
+        """Assign each ``(group_id, user_id)``, recording each in this order."""
+        self.analysts.add(pairs)
+        for group_id, user_id in pairs:
+            self._record("group_analyst.created", group_id, user_id)
+
+    def _record(self, topic: InternalTopic, group_id: int, user_id: int) -> None:
+        record(self.scope, topic, {"group_id": group_id, "user_id": user_id})

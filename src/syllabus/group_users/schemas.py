@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from syllabus.enrollments.schemas import LenientId
-from syllabus.kit.schemas import RequestSchema
+from syllabus.kit.schemas import RequestSchema, ResponseSchema, Timestamp
 
 
 def _names(value: Any) -> list[str] | None:
@@ -28,3 +28,12 @@ class CreateGroupUsersRequest(RequestSchema):
 
     user_id: LenientId = None
     group_names: GroupNames = None
+
+
+class GroupUserPayload(ResponseSchema):
+    """The internal ``group_user.created``: the membership, alphabetical like every payload. It
+    has no API body of its own (``POST /group_users`` answers an empty 201)."""
+
+    created_at: Timestamp
+    group_id: int
+    user_id: int

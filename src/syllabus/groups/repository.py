@@ -9,6 +9,8 @@ from syllabus.models import Group
 from syllabus.models.group import new_group_token
 
 GROUP = Wire(GroupRead, Group)
+# group.created and group.deleted: internal topics.
+GROUP_PAYLOAD = GROUP.alphabetical()
 
 _IN_SITE = Group.site_id == bindparam("site_id")
 _ID_BY_NAME = select(Group.id).where(_IN_SITE, Group.name == bindparam("name"))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from syllabus.context import Scope
 from syllabus.errors import Unprocessable, found
-from syllabus.groups.repository import GroupRepository
+from syllabus.events.recorder import read_recorded, record_read
+from syllabus.groups.repository import GROUP_PAYLOAD, GroupRepository
 from syllabus.groups.schemas import GroupCreate
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
@@ -13,10 +14,11 @@ TAKEN = "has already been taken"
 
 
 class GroupService:
-    """Groups. No Thinkific webhook topic is about groups, so creating or deleting one records
-    no event."""
+    """Groups. No Thinkific webhook topic is about groups: creating or deleting one records an
+    internal ``group.created`` or ``group.deleted``, the group with alphabetical keys."""
 
     def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.groups = GroupRepository(scope)
 
     def list(self, params: PageParams) -> JSONObject:
@@ -32,10 +34,13 @@ class GroupService:
             raise Unprocessable.field("name", TAKEN)
         group = self.groups.add(Group(name=data.name, token=self.groups.free_token()))
         self.groups.flush(on_conflict=Unprocessable.field("name", TAKEN))
-        return {"group": found(self.groups.read(group.id))}
+        body = read_recorded(self.scope, "group.created", self.groups, group.id, GROUP_PAYLOAD)
+        return {"group": body}
 
     def delete(self, id: int) -> None:
         """Delete a group; its memberships and analyst assignments go with it (the foreign keys
-        cascade), its users stay."""
-        self.groups.delete(found(self.groups.get(id)))
+        cascade), its users stay. Only the group's event is recorded."""
+        group = found(self.groups.get(id))
+        record_read(self.scope, "group.deleted", self.groups, group.id, GROUP_PAYLOAD)
+        self.groups.delete(group)
         self.groups.flush()

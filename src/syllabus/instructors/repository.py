@@ -10,6 +10,8 @@ from syllabus.kit.wire import Wire
 from syllabus.models import Course, Instructor
 
 INSTRUCTOR = Wire(InstructorRead, Instructor)
+# instructor.created, .updated and .deleted: internal topics.
+INSTRUCTOR_PAYLOAD = INSTRUCTOR.alphabetical()
 # How many slugs a create tries when concurrent writers keep taking the one it chose.
 SLUG_ATTEMPTS = 20
 

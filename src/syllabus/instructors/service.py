@@ -1,7 +1,7 @@
 """Instructors: the people a course names as its instructor.
 
-No Thinkific webhook topic covers instructors (FIDELITY §7.1), so none of these writes records
-an event.
+No Thinkific webhook topic covers instructors (FIDELITY §7.1): each write records an internal
+``instructor.*`` event, the instructor with alphabetical keys.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Any
 from syllabus.contents.schemas import parameterize
 from syllabus.context import Scope
 from syllabus.errors import Unprocessable, found
-from syllabus.instructors.repository import InstructorRepository
+from syllabus.events.recorder import read_recorded, record_read
+from syllabus.instructors.repository import INSTRUCTOR_PAYLOAD, InstructorRepository
 from syllabus.instructors.schemas import InstructorCreate, InstructorUpdate
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
@@ -60,12 +61,17 @@ class InstructorService:
         """An instructor; without a slug, one is made from the name, unique on the site."""
         instructor = Instructor()
         self._save(instructor, data.model_dump(), creating=True)
-        return found(self.instructors.read(instructor.id))
+        return read_recorded(
+            self.scope, "instructor.created", self.instructors, instructor.id, INSTRUCTOR_PAYLOAD
+        )
 
     def update(self, id: int, data: InstructorUpdate) -> None:
         instructor = found(self.instructors.get(id))
         changes = data.model_dump(exclude_unset=True)
         self._save(instructor, changes, creating=False)
+        record_read(
+            self.scope, "instructor.updated", self.instructors, instructor.id, INSTRUCTOR_PAYLOAD
+        )
 
     def delete(self, id: int) -> None:
         """Delete an instructor no course names: one still a course's instructor is a 422
@@ -81,6 +87,9 @@ class InstructorService:
                     ]
                 }
             )
+        record_read(
+            self.scope, "instructor.deleted", self.instructors, instructor.id, INSTRUCTOR_PAYLOAD
+        )
         self.instructors.delete(instructor)
         self.instructors.flush()
 

@@ -84,7 +84,7 @@ class CheckoutService:
         * The price is the product's, less the coupon's promotion when the coupon applies to
           that product at the site's time; an unknown or inapplicable code is a 422, and so is
           a coupon used up (its use is claimed atomically: concurrent checkouts never overuse
-          it).
+          it). The use records no coupon event: the order's payload names the coupon.
         * The order and its item are recorded with ``order.created``; then the buyer is
           enrolled, fully, in the product's course or in each course of its bundle (in the
           bundle's order), until ``days_until_expiry`` from now if the product sets it. Existing

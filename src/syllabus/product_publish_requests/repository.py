@@ -10,6 +10,8 @@ from syllabus.models import ProductPublishRequest
 from syllabus.product_publish_requests.schemas import ProductPublishRequestRead
 
 PRODUCT_PUBLISH_REQUEST = Wire(ProductPublishRequestRead, ProductPublishRequest)
+# product_publish_request.created, .approved and .denied: internal topics.
+PRODUCT_PUBLISH_REQUEST_PAYLOAD = PRODUCT_PUBLISH_REQUEST.alphabetical()
 
 _STATE = select(ProductPublishRequest.status, ProductPublishRequest.product_id).where(
     ProductPublishRequest.site_id == bindparam("site_id"),

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from syllabus.context import Scope
 from syllabus.errors import Unprocessable, found
-from syllabus.events.recorder import record
+from syllabus.events.recorder import read_recorded, record_read
+from syllabus.events.topics import InternalTopic
 from syllabus.kit.filters import equal
 from syllabus.kit.wire import JSONObject
 from syllabus.models import ProductPublishRequest
 from syllabus.pagination import PageParams
-from syllabus.product_publish_requests.repository import ProductPublishRequestRepository
+from syllabus.product_publish_requests.repository import (
+    PRODUCT_PUBLISH_REQUEST_PAYLOAD,
+    ProductPublishRequestRepository,
+)
 from syllabus.product_publish_requests.schemas import PublishRequestAnswer, PublishStatus
 from syllabus.products.repository import PRODUCT_PAYLOAD, ProductRepository
 from syllabus.users.repository import UserRepository
@@ -17,6 +21,11 @@ RESPONDER_NOT_FOUND = "not found"
 NOT_A_SITE_ADMIN = "is not a site admin"
 PRODUCT_NOT_FOUND = "Product could not be found."
 USER_NOT_FOUND = "User could not be found."
+# The request's own events, internal: no Thinkific topic covers publish requests.
+ANSWERED: dict[PublishStatus, InternalTopic] = {
+    "approved": "product_publish_request.approved",
+    "denied": "product_publish_request.denied",
+}
 
 
 def already_answered(status: str) -> str:
@@ -24,6 +33,10 @@ def already_answered(status: str) -> str:
 
 
 class ProductPublishRequestService:
+    """Publish requests. Each write records the request's internal event, the request with
+    alphabetical keys as it is afterwards (``product_publish_request.created``, ``.approved``,
+    ``.denied``); an approval then records the product's ``product.updated``."""
+
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.requests = ProductPublishRequestRepository(scope)
@@ -57,7 +70,13 @@ class ProductPublishRequestService:
             )
         )
         self.requests.flush()
-        return found(self.requests.read(request.id))
+        return read_recorded(
+            self.scope,
+            "product_publish_request.created",
+            self.requests,
+            request.id,
+            PRODUCT_PUBLISH_REQUEST_PAYLOAD,
+        )
 
     def approve(self, id: int, data: PublishRequestAnswer) -> JSONObject:
         """Approve the request and publish its product (``product.updated``)."""
@@ -66,8 +85,7 @@ class ProductPublishRequestService:
         product.status = "published"
         self.products.touch(product)
         self.products.flush()
-        payload = found(self.products.read(product.id, PRODUCT_PAYLOAD))
-        record(self.scope, "product.updated", payload)
+        record_read(self.scope, "product.updated", self.products, product.id, PRODUCT_PAYLOAD)
         return body
 
     def deny(self, id: int, data: PublishRequestAnswer) -> JSONObject:
@@ -77,9 +95,9 @@ class ProductPublishRequestService:
     def _answer(
         self, id: int, data: PublishRequestAnswer, status: PublishStatus
     ) -> tuple[JSONObject, int]:
-        """Answer a pending request for ``data.user_id``, a site admin: the request's body
-        afterwards, and its product. Every problem is reported at once: the responder, and a
-        request already answered."""
+        """Answer a pending request for ``data.user_id``, a site admin, and record it: the
+        request's body afterwards, and its product. Every problem is reported at once: the
+        responder, and a request already answered."""
         state = found(self.requests.state_of(id))
         errors: dict[str, list[str]] = {}
         responder = self.users.get(data.user_id)
@@ -97,4 +115,7 @@ class ProductPublishRequestService:
         if not answered:  # a concurrent answer came first
             latest = found(self.requests.state_of(id))
             raise Unprocessable({"base": [already_answered(latest.status)]})
-        return found(self.requests.read(id)), state.product_id
+        body = read_recorded(
+            self.scope, ANSWERED[status], self.requests, id, PRODUCT_PUBLISH_REQUEST_PAYLOAD
+        )
+        return body, state.product_id

@@ -59,6 +59,9 @@ PROMOTION = Wire(
 )
 
 # Which of :ids are the site's products.
+# promotion.created, .updated and .deleted: internal topics.
+PROMOTION_PAYLOAD = PROMOTION.alphabetical()
+
 _PRODUCTS = select(Product.id).where(
     Product.site_id == bindparam("site_id"), parents_in(Product.id)
 )

@@ -1,7 +1,8 @@
 """Promotions: discounts, applied through their coupons.
 
-No Thinkific webhook topic covers promotions (FIDELITY §7.1), so none of these writes records an
-event.
+No Thinkific webhook topic covers promotions (FIDELITY §7.1): each write records an internal
+``promotion.*`` event, the promotion with alphabetical keys. Coupons a write moves here show in
+its ``coupon_ids``; they record no event of their own.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from decimal import Decimal
 from syllabus.context import Scope
 from syllabus.coupons.repository import CouponRepository
 from syllabus.errors import RecordNotFound, Unprocessable, found
+from syllabus.events.recorder import read_recorded, record_read
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
 from syllabus.models import Promotion
 from syllabus.pagination import PageParams
-from syllabus.promotions.repository import PromotionRepository
+from syllabus.promotions.repository import PROMOTION_PAYLOAD, PromotionRepository
 from syllabus.promotions.schemas import PromotionCreate, PromotionFields, PromotionUpdate
 
 # Module-level aliases: inside PromotionService, `list` names the method, not the builtin.
@@ -71,7 +73,9 @@ class PromotionService:
         self.promotions.add(promotion)
         self.promotions.flush()
         self._link(promotion, data)
-        return found(self.promotions.read(promotion.id))
+        return read_recorded(
+            self.scope, "promotion.created", self.promotions, promotion.id, PROMOTION_PAYLOAD
+        )
 
     def update(self, id: int, data: PromotionUpdate) -> None:
         """Change the keys given; a null ``name``, ``discount_type`` or ``amount`` is blank."""
@@ -85,10 +89,17 @@ class PromotionService:
         self._check(promotion, data, creating=False)
         self.promotions.touch(promotion)
         self._link(promotion, data)
+        record_read(
+            self.scope, "promotion.updated", self.promotions, promotion.id, PROMOTION_PAYLOAD
+        )
 
     def delete(self, id: int) -> None:
         """Delete a promotion with its coupons; orders that used them keep their codes."""
-        self.promotions.delete(found(self.promotions.get(id)))
+        promotion = found(self.promotions.get(id))
+        record_read(
+            self.scope, "promotion.deleted", self.promotions, promotion.id, PROMOTION_PAYLOAD
+        )
+        self.promotions.delete(promotion)
         self.promotions.flush()
 
     def _check(self, promotion: Promotion, data: PromotionFields, *, creating: bool) -> None:

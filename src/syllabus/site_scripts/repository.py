@@ -8,6 +8,8 @@ from syllabus.models import SiteScript
 from syllabus.site_scripts.schemas import SiteScriptRead
 
 SITE_SCRIPT = Wire(SiteScriptRead, SiteScript)
+# site_script.created, .updated and .deleted: internal topics (``id`` is the public script id).
+SITE_SCRIPT_PAYLOAD = SITE_SCRIPT.alphabetical()
 
 _ID_BY_SCRIPT_ID = select(SiteScript.id).where(
     SiteScript.site_id == bindparam("site_id"), SiteScript.script_id == bindparam("script_id")
