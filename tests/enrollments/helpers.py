@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from syllabus.models import Enrollment, Event
+from syllabus.models import Enrollment
+from tests.events.helpers import recorded_events as recorded_events
 from tests.factories import make_course, make_user
 from tests.support import SiteClient, overridden
 
@@ -122,15 +123,6 @@ def event_payload(
         },
     }
     return overridden(payload, overrides)
-
-
-def recorded_events(site: SiteClient) -> list[tuple[str, str, dict[str, Any]]]:
-    return site.db(
-        lambda s: [
-            (e.resource, e.action, e.payload)
-            for e in s.scalars(select(Event).where(Event.site_id == site.id).order_by(Event.id))
-        ]
-    )
 
 
 def stored_enrollments(site: SiteClient) -> list[tuple[int, int, int]]:

@@ -26,6 +26,15 @@ def recorded(site: SiteClient) -> list[Recorded]:
     )
 
 
+def recorded_events(site: SiteClient) -> list[tuple[str, str, dict[str, Any]]]:
+    """``recorded``, each topic split into its resource and action."""
+    events = []
+    for topic, payload in recorded(site):
+        resource, _, action = topic.partition(".")
+        events.append((resource, action, payload))
+    return events
+
+
 def alphabetical(body: dict[str, Any]) -> dict[str, Any]:
     """An API body as a webhook payload carries it: the same keys and values, alphabetically."""
     return dict(sorted(body.items()))

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from syllabus.clock import clock
-from syllabus.models import Coupon, Enrollment, Event, Order
+from syllabus.models import Coupon, Enrollment, Order
+from tests.events.helpers import recorded_events as recorded_events
 from tests.factories import make_bundle, make_course, make_product, make_user
 from tests.openapi_validator import assert_matches_openapi
 from tests.support import SiteClient, overridden
@@ -210,10 +211,6 @@ def rows_of(site: SiteClient, model: Any, *columns: Any, **equal: Any) -> list[t
     conditions = [getattr(model, name) == value for name, value in equal.items()]
     statement = select(*columns).where(model.site_id == site.id, *conditions).order_by(model.id)
     return site.db(lambda s: [tuple(row) for row in s.execute(statement)])
-
-
-def recorded_events(site: SiteClient) -> list[tuple[str, str, dict[str, Any]]]:
-    return rows_of(site, Event, Event.resource, Event.action, Event.payload)  # type: ignore[return-value]
 
 
 def stored_orders(site: SiteClient) -> list[int]:

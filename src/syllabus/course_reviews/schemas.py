@@ -2,24 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from syllabus.kit.schemas import DbInt, RequestSchema, ResponseSchema, Timestamp
-from syllabus.kit.validation import Required
+from syllabus.kit.validation import Required, RequiredLongText
 
 Rating = Annotated[int, Field(ge=1, le=5, description="Out of 5: an integer from 1 to 5.")]
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("can't be blank")
-    return value
-
-
-# `Required`, as long as a text column allows (min_length=1 is "can't be blank" in errors.py).
-RequiredLongText = Annotated[
-    str, Field(min_length=1, max_length=65_535), AfterValidator(_not_blank)
-]
 
 
 class CourseReviewRead(ResponseSchema):

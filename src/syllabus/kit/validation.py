@@ -29,3 +29,7 @@ def _email(value: str) -> str:
 # min_length=1 documents "not empty" in our OpenAPI; errors.py words it "can't be blank".
 Required = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_not_blank)]
 Email = Annotated[str, Field(min_length=1, max_length=255), AfterValidator(_email)]
+# `Required`, as long as a text column allows (a review's text, a script's description).
+RequiredLongText = Annotated[
+    str, Field(min_length=1, max_length=65_535), AfterValidator(_not_blank)
+]

@@ -79,16 +79,6 @@ def _slug(value: str) -> str:
 Slug = Annotated[str, Field(max_length=255), AfterValidator(_slug)]
 
 
-def _filled(value: str) -> str:
-    if not value.strip():
-        raise ValueError("can't be blank")
-    return value
-
-
-# Text that must be given, longer than ``Required`` allows (a review's text, a script).
-RequiredLongText = Annotated[str, Field(min_length=1, max_length=65_535), AfterValidator(_filled)]
-
-
 class Spec(BaseModel):
     """Every entry: unknown keys are errors (a typo must not be silently ignored)."""
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 from pydantic import AfterValidator, Field
 
 from syllabus.kit.schemas import LongText, RequestSchema, ResponseSchema, Timestamp, Url
-from syllabus.kit.validation import Required
+from syllabus.kit.validation import Required, RequiredLongText
 from syllabus.kit.wire import From
 from syllabus.models import SiteScript
 from syllabus.models.site_script import CATEGORIES, LOAD_METHODS, LOCATIONS, PAGE_SCOPES
@@ -47,12 +47,6 @@ class SiteScriptEnvelope(ResponseSchema):
     site_script: SiteScriptRead
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("can't be blank")
-    return value
-
-
 def _not_empty(value: list[PageScope]) -> list[PageScope]:
     if not value:
         raise ValueError("can't be blank")
@@ -72,7 +66,7 @@ class SiteScriptWrite(RequestSchema):
     ``src`` and ``content``; ``content`` is signed (the ``HMAC-SHA256-SIGNATURE`` header)."""
 
     name: Required
-    description: Annotated[LongText, Field(min_length=1), AfterValidator(_not_blank)]
+    description: RequiredLongText
     page_scopes: PageScopes
     category: Category
     src: Url | None = Field(None, description="An absolute http(s) URL of the script.")

@@ -7,14 +7,13 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import select
 
 from syllabus.course_reviews.schemas import Rating
-from syllabus.kit.validation import Email, Required
+from syllabus.kit.validation import Email, Required, RequiredLongText
 from syllabus.models import CourseReview
 from syllabus.models.user import email_key
 from syllabus.seed.loader import (
     Load,
     Problem,
     Reference,
-    RequiredLongText,
     Section,
     Slug,
     Spec,

@@ -9,14 +9,13 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator
 
 from syllabus.kit.schemas import Url
-from syllabus.kit.validation import Required
+from syllabus.kit.validation import Required, RequiredLongText
 from syllabus.models import SiteScript
 from syllabus.models.site_script import new_script_id
 from syllabus.seed.loader import (
     Load,
     NaturalKey,
     Problem,
-    RequiredLongText,
     Section,
     Spec,
     repeated,
