@@ -18,7 +18,7 @@ from syllabus.context import get_api
 from syllabus.kit.routing import ADMIN_PREFIX, ResourceRouter
 
 # Packages with a router that is not part of the Admin API.
-NOT_ADMIN = frozenset({"control"})
+NOT_ADMIN = frozenset({"control", "oauth"})
 # Routers are tried one after another (each cheaply: ResourceRouter), the busiest first.
 BUSIEST = ("users", "enrollments", "courses")
 

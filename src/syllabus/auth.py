@@ -12,9 +12,10 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fastapi import Request
 from sqlalchemy import bindparam, select
@@ -46,6 +47,20 @@ class SiteRef:
     subdomain: str
     global_id: str
     clock_offset_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whom a request's credentials name: the site, and what they may do there."""
+
+    site: SiteRef
+    kind: str  # "api_key" | "access_token" | "oauth"
+    # An OAuth token's granted scopes. None for API keys and CLI-minted tokens: unrestricted.
+    scopes: frozenset[str] | None
+    # The OAuth app the token was issued to.
+    app_id: int | None
+    # The site's own requests a minute: None follows the server's setting, 0 is off.
+    rate_limit_per_minute: int | None
 
 
 def hash_secret(secret: str) -> str:
@@ -89,10 +104,13 @@ _LOOKUP = (
         Credential.kind,
         Credential.expires_at,
         Credential.revoked_at,
+        Credential.scopes,
+        Credential.app_id,
         Site.id,
         Site.subdomain,
         Site.global_id,
         Site.clock_offset_seconds,
+        Site.rate_limit_per_minute,
     )
     .join(Site, Site.id == Credential.site_id)
     .where(Credential.token_hash == bindparam("digest"))
@@ -104,10 +122,13 @@ class CredentialRow(NamedTuple):
     kind: str
     expires_at: datetime | None
     revoked_at: datetime | None
+    scopes: str | None
+    app_id: int | None
     site_id: int
     subdomain: str
     global_id: str
     clock_offset_seconds: float
+    rate_limit_per_minute: int | None
 
 
 # Found credentials are remembered per process for CACHE_SECONDS. A revoked key, a deleted site
@@ -128,8 +149,9 @@ def find_credential(session: Session, digest: str) -> CredentialRow | None:
     return None if row is None else CredentialRow(*row)
 
 
-def check(credentials: Credentials, row: CredentialRow | None, now: datetime) -> SiteRef:
-    """The site ``credentials`` name, if ``row`` (found by their digest) accepts them."""
+def check(credentials: Credentials, row: CredentialRow | None) -> Caller:
+    """Whom ``credentials`` name, if ``row`` (found by their digest) accepts them. Expiry is
+    judged by the site's clock, so moving it expires tokens."""
     digest = hash_secret(credentials.token)
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise AuthenticationError()
@@ -137,13 +159,18 @@ def check(credentials: Credentials, row: CredentialRow | None, now: datetime) ->
         row.kind != "api_key" or credentials.subdomain != row.subdomain
     ):
         raise AuthenticationError()
-    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+    if row.revoked_at is not None or (
+        row.expires_at is not None and row.expires_at <= clock.now(row.clock_offset_seconds)
+    ):
         raise AuthenticationError()
-    return SiteRef(row.site_id, row.subdomain, row.global_id, row.clock_offset_seconds)
+    site = SiteRef(row.site_id, row.subdomain, row.global_id, row.clock_offset_seconds)
+    # Only an OAuth token is held to its scopes (none granted: nothing allowed).
+    scopes = frozenset((row.scopes or "").split()) if row.kind == "oauth" else None
+    return Caller(site, row.kind, scopes, row.app_id, row.rate_limit_per_minute)
 
 
-async def authenticate(database: Database, credentials: Credentials | None) -> SiteRef:
-    """The caller's site, from the per-process cache or one short read of the database."""
+async def authenticate(database: Database, credentials: Credentials | None) -> Caller:
+    """Whom the credentials name, from the per-process cache or one short read of the database."""
     if credentials is None:
         raise AuthenticationError()
     digest = hash_secret(credentials.token)
@@ -157,13 +184,23 @@ async def authenticate(database: Database, credentials: Credentials | None) -> S
             if len(_cache) >= _CACHE_LIMIT:
                 _cache.clear()
             _cache[digest] = (moment, row)
-    return check(credentials, row, clock.now())
+    return check(credentials, row)
 
 
-async def authenticated(request: Request) -> SiteRef:
-    """The caller's site, checked first, as Rails' ``before_action``: on a known route, bad
+# Where a layer that authenticated before routing (the rate limiter) leaves its answer.
+CALLER_KEY = "syllabus.caller"
+
+
+def remember_caller(scope: MutableMapping[str, Any], caller: Caller) -> None:
+    scope[CALLER_KEY] = caller
+
+
+async def authenticated(request: Request) -> Caller:
+    """The caller, checked first, as Rails' ``before_action``: on a known route, bad
     credentials are a 401 before any 400, 404 or 422 that the path, query or body would cause.
     A body the body layer could not read (kit/body.py) is reported only after this check."""
-    site = await authenticate(request.app.state.database, credentials_from(request.headers))
+    caller: Caller | None = request.scope.get(CALLER_KEY)
+    if caller is None:
+        caller = await authenticate(request.app.state.database, credentials_from(request.headers))
     raise_deferred(request.scope)
-    return site
+    return caller

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/syllabus.db"
+
+
+OFF = frozenset({"off", "none", "false", "no"})
+
+
+def limit_value(value: object) -> object:
+    """A limit as the environment or a flag gives it: ``off`` (or 0) turns it off."""
+    if isinstance(value, str) and value.strip().lower() in OFF:
+        return 0
+    return value
+
+
+# A non-negative limit where 0 (or "off") means no limit.
+Limit = Annotated[int, BeforeValidator(limit_value), Field(ge=0)]
 
 
 class Settings(BaseSettings):
@@ -21,6 +37,18 @@ class Settings(BaseSettings):
     # Requests and bodies larger than this get 413 before any parsing.
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
+    # Requests a minute per site, across the Admin API and /api/v2 (Thinkific's 120), for every
+    # site without its own (`syllabus sites update --rate-limit`). 0 or "off": no limit.
+    rate_limit_per_minute: Limit = 120
+    # Requests in flight per site while the site is limited (Thinkific's 10). 0: no cap.
+    max_in_flight: Limit = 10
+    # Several processes share one rate-limit budget through Redis; unset, each keeps its own.
+    redis_url: str | None = None
+    # /oauth2/authorize redirects at once, without the consent page (tests and CI).
+    oauth_auto_approve: bool = False
+    # The key OAuth app secrets are derived from. Unset: one made at migration, kept in the
+    # database (set it, so that a database dump alone cannot recover app secrets).
+    secret_key: str | None = None
 
 
 @lru_cache(maxsize=1)

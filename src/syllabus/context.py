@@ -18,12 +18,13 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.auth import SiteRef, authenticated, signing_secret
+from syllabus.auth import Caller, SiteRef, authenticated, signing_secret
 from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.kit.responses import json_response, no_content
 from syllabus.models import Site
+from syllabus.oauth.scopes import require_scope
 
 T = TypeVar("T")
 
@@ -40,6 +41,8 @@ class Scope:
     quiet: bool = False
     # What the caller signs with (`auth.signing_secret`): none outside the Admin API.
     signing_secret: str | None = field(default=None, repr=False)
+    # Whom the request's credentials name: none outside the Admin API.
+    caller: Caller | None = None
 
     @classmethod
     def for_site(
@@ -51,19 +54,21 @@ class Scope:
 
 
 class Api:
-    def __init__(self, request: Request, site: SiteRef) -> None:
+    def __init__(self, request: Request, caller: Caller) -> None:
         self.database: Database = request.app.state.database
         self.settings: Settings = request.app.state.settings
-        self.site = site
+        self.caller = caller
+        self.site = caller.site
         self.signing_secret = signing_secret(request.headers)
         self.status_code: int = request.scope["route"].status_code or 200
 
     async def run(self, work: Callable[[Scope], T], *, write: bool) -> T:
-        site, settings, secret = self.site, self.settings, self.signing_secret
+        caller, settings, secret = self.caller, self.settings, self.signing_secret
+        site = caller.site
 
         def unit(session: Session) -> T:
             now = clock.now(site.clock_offset_seconds)
-            return work(Scope(session, site, now, settings, signing_secret=secret))
+            return work(Scope(session, site, now, settings, False, secret, caller))
 
         return await self.database.run(unit, write=write)
 
@@ -85,7 +90,10 @@ async def get_api(request: Request) -> Api:
     """The Admin API's first dependency (its router declares it): authentication, then the
     context. FastAPI caches it per request, so a handler's ``ApiDep`` is this same object."""
     # `async def`, so FastAPI builds it inline rather than in the threadpool.
-    return Api(request, await authenticated(request))
+    caller = await authenticated(request)
+    if caller.scopes is not None:
+        require_scope(request, caller.scopes)
+    return Api(request, caller)
 
 
 ApiDep = Annotated[Api, Depends(get_api)]

@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from syllabus.cli.app import DatabaseUrlOption, app, console, settings_for
+from syllabus.config import Settings
 from syllabus.migrate import upgrade
 
 
@@ -41,6 +42,42 @@ def serve(
         typer.Option(envvar="SYLLABUS_MAX_BODY_BYTES", help="Larger request bodies get 413."),
     ] = None,
     log_level: Annotated[str, typer.Option(envvar="SYLLABUS_LOG_LEVEL")] = "info",
+    rate_limit: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_RATE_LIMIT_PER_MINUTE",
+            help="Requests a minute per site (default 120); 0 or off: no limit.",
+        ),
+    ] = None,
+    max_in_flight: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_MAX_IN_FLIGHT",
+            help="Requests in flight per site while limited (default 10); 0 or off: no cap.",
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_REDIS_URL",
+            help="redis://host:port/db: processes share one rate-limit budget.",
+        ),
+    ] = None,
+    oauth_auto_approve: Annotated[
+        bool,
+        typer.Option(
+            envvar="SYLLABUS_OAUTH_AUTO_APPROVE",
+            help="/oauth2/authorize redirects at once, without the consent page.",
+        ),
+    ] = False,
+    secret_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_SECRET_KEY",
+            help="Key that OAuth app secrets are derived from (default: kept in the database).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Migrate the database, then serve the API."""
     settings = settings_for(database_url)
@@ -51,9 +88,21 @@ def serve(
         "SYLLABUS_ADMIN_TOKEN": admin_token,
         "SYLLABUS_BASE_DOMAIN": base_domain,
         "SYLLABUS_MAX_BODY_BYTES": None if max_body_bytes is None else str(max_body_bytes),
+        "SYLLABUS_RATE_LIMIT_PER_MINUTE": rate_limit,
+        "SYLLABUS_MAX_IN_FLIGHT": max_in_flight,
+        "SYLLABUS_REDIS_URL": redis_url,
+        "SYLLABUS_OAUTH_AUTO_APPROVE": "1" if oauth_auto_approve else None,
+        "SYLLABUS_SECRET_KEY": secret_key,
     }
     os.environ.update({name: value for name, value in chosen.items() if value is not None})
+    settings = Settings()  # as every worker will read it
     console.print(f"Syllabus serving on http://{host}:{port}")
+    if workers > 1 and settings.rate_limit_per_minute and not settings.redis_url:
+        console.print(
+            f"rate limits are per process: each of the {workers} workers allows "
+            f"{settings.rate_limit_per_minute} requests a minute per site "
+            "(set SYLLABUS_REDIS_URL to share one budget)"
+        )
     uvicorn.run(
         "syllabus.main:create_app",
         factory=True,

@@ -12,6 +12,7 @@ from syllabus.models.enrollment import Enrollment
 from syllabus.models.event import Event
 from syllabus.models.group import Group, GroupMembership, group_analysts
 from syllabus.models.instructor import Instructor
+from syllabus.models.oauth import OAuthApp, OAuthCode, ServerSecret
 from syllabus.models.order import ExternalOrder, ExternalOrderTransaction, Order, OrderItem
 from syllabus.models.product import Product, ProductPrice, related_products
 from syllabus.models.promotion import Coupon, Promotion, promotion_products
@@ -41,6 +42,8 @@ __all__ = [
     "Group",
     "GroupMembership",
     "Instructor",
+    "OAuthApp",
+    "OAuthCode",
     "Order",
     "OrderItem",
     "Product",
@@ -48,6 +51,7 @@ __all__ = [
     "ProductPublishRequest",
     "Promotion",
     "Record",
+    "ServerSecret",
     "Site",
     "SiteScript",
     "User",

@@ -24,6 +24,10 @@ API_KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 DEFAULT_TOKEN_LIFETIME = timedelta(days=3650)
 
 
+# What a reset keeps: the site, its keys and tokens, its apps.
+KEPT_ON_RESET = frozenset({"sites", "credentials", "oauth_apps"})
+
+
 class SiteError(ValueError):
     """A site or credential request that cannot be honoured; the message says why."""
 
@@ -141,9 +145,9 @@ def list_sites(session: Session) -> list[Site]:
 
 
 def _delete_rows(session: Session, site: Site) -> None:
-    """Delete every row the site owns except its credentials."""
+    """Delete every row the site owns except its credentials and OAuth apps."""
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name in ("sites", "credentials") or "site_id" not in table.c:
+        if table.name in KEPT_ON_RESET or "site_id" not in table.c:
             continue
         session.execute(delete(table).where(table.c.site_id == site.id))
 
