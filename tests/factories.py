@@ -6,11 +6,11 @@ Each takes the site and keyword overrides, commits, and returns the new row's id
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from syllabus.models import (
     Bundle,
@@ -20,6 +20,7 @@ from syllabus.models import (
     Coupon,
     Course,
     CourseReview,
+    Credential,
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
@@ -27,12 +28,14 @@ from syllabus.models import (
     Group,
     GroupMembership,
     Instructor,
+    OAuthApp,
     Order,
     OrderItem,
     Product,
     ProductPrice,
     ProductPublishRequest,
     Promotion,
+    Site,
     SiteScript,
     User,
     bundle_courses,
@@ -311,3 +314,56 @@ def make_site_script(site: SiteClient, **overrides: Any) -> int:
 def make_publish_request(site: SiteClient, product_id: int, **overrides: Any) -> int:
     values = {"status": "pending", **overrides}
     return _save(site, ProductPublishRequest(product_id=product_id, **values))
+
+
+def make_oauth_app(
+    site: SiteClient,
+    *,
+    scopes: list[str] | None = None,
+    redirect_uris: tuple[str, ...] = ("https://app.example.com/callback",),
+    name: str = "Example App",
+) -> tuple[str, str]:
+    """An OAuth app registered on the site, as `syllabus apps create` does: its client id and
+    client secret."""
+    from syllabus.oauth.apps import create_app
+
+    settings = site.http.app.state.settings  # type: ignore[attr-defined]
+
+    def work(session: Any) -> tuple[str, str]:
+        issued = create_app(
+            session,
+            settings,
+            session.get(Site, site.id),
+            redirect_uris=list(redirect_uris),
+            scopes=scopes,
+            name=name,
+        )
+        return issued.app.client_id, issued.client_secret
+
+    return site.db(work)
+
+
+def make_oauth_token(site: SiteClient, scopes: list[str], client_id: str | None = None) -> str:
+    """An OAuth access token granted ``scopes`` (for the app ``client_id``, else a new app that may
+    have any scope), valid for a day: what the authorization code flow would have issued."""
+    from syllabus.auth import hash_secret, new_access_token
+
+    client_id = client_id or make_oauth_app(site)[0]
+    token = new_access_token()
+
+    def work(session: Any) -> None:
+        app = session.scalars(select(OAuthApp).where(OAuthApp.client_id == client_id)).one()
+        now = datetime.now(UTC)
+        credential = Credential(
+            kind="oauth",
+            token_hash=hash_secret(token),
+            hint=token[-4:],
+            scopes=" ".join(scopes),
+            expires_at=now + timedelta(days=1),
+            app_id=app.id,
+        )
+        stamp(credential, site.id, now)
+        session.add(credential)
+
+    site.db(work)
+    return token

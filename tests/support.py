@@ -125,7 +125,7 @@ FIVE_BY_TWO = [
 def assert_answers(response: httpx.Response, status: int, body: Any) -> None:
     """The response has ``status`` and exactly the JSON ``body``."""
     assert response.status_code == status, response.text
-    assert response.json() == body
+    assert response.json() == body, response.text
 
 
 def assert_five_by_two(site: SiteClient, path: str, ids: list[int], *, beyond: int = 4) -> None:

@@ -15,6 +15,7 @@ from syllabus.db import Database
 from syllabus.kit.wire import Wire
 from syllabus.models import Site
 from syllabus.seed.generator import seed_site
+from tests.factories import make_oauth_app
 from tests.registry import wires
 from tests.support import SiteClient
 
@@ -29,13 +30,14 @@ def test_the_registry_finds_the_wires() -> None:
 
 @pytest.fixture
 def seeded(site: SiteClient) -> Site:
-    """A site with every kind of row: the seeder's, and a user created through the API with an
-    external identity (which records an event)."""
+    """A site with every kind of row: the seeder's, a user created through the API with an
+    external identity (which records an event), and an OAuth app."""
     with site.database.transaction() as session:
         owner = session.get_one(Site, site.id)
         seed_site(session, owner, users=30, courses=3, enrollments=40, seed=7)
     user = {"first_name": "E", "last_name": "V", "email": "e@v.co", "external_id": "ev-1"}
     assert site.post("/users", json=user).status_code == 201
+    make_oauth_app(site, scopes=["read:users"])
     return site.db(lambda session: session.get_one(Site, site.id))
 
 

@@ -89,10 +89,10 @@ def credentials_from(headers: Headers) -> Credentials | None:
 
 
 def signing_secret(headers: Headers) -> str | None:
-    """The secret the caller signs with: the key of a site script's ``HMAC-SHA256-SIGNATURE``
-    (FIDELITY §8). Thinkific keys it with the calling OAuth app's client secret; until apps exist
-    (a later issue) it is the credential that authenticated the request (the site's API key,
-    sent either way, or a bearer access token). The one place that decides it."""
+    """The credential that authenticated the request (an API key, sent either way, or a bearer
+    token): what a caller without an OAuth app signs with (a site script's
+    ``HMAC-SHA256-SIGNATURE``, FIDELITY §8). An app's token signs with the app's client secret
+    instead (``oauth.apps.signing_secret``)."""
     credentials = credentials_from(headers)
     return None if credentials is None else credentials.token
 

@@ -22,6 +22,8 @@ from syllabus.errors import CatchUnhandled, install_error_handlers
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
 from syllabus.kit.routing import ADMIN_PREFIX
+from syllabus.oauth.control import router as oauth_control_router
+from syllabus.oauth.router import router as oauth_router
 
 GIL_SWITCH_SECONDS = 0.001
 
@@ -60,6 +62,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_error_handlers(app)
     app.include_router(admin_router)
     app.include_router(control_router)
+    app.include_router(oauth_router)
+    app.include_router(oauth_control_router)
     install_docs(app)
     app.add_middleware(IgnoreTrailingSlash)
     app.add_middleware(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from syllabus.cli import apps as _apps  # noqa: F401  (registers apps)
 from syllabus.cli import commerce as _commerce  # noqa: F401  (registers checkout)
 from syllabus.cli import content as _content  # noqa: F401  (registers seed, load and demo)
 from syllabus.cli import server as _server  # noqa: F401  (registers serve and migrate)

@@ -9,7 +9,8 @@ from syllabus.errors import Unprocessable, found
 from syllabus.events.recorder import read_recorded, record_read
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject
-from syllabus.models import SiteScript
+from syllabus.models import OAuthApp, SiteScript
+from syllabus.oauth.apps import app_hosts, calling_app, signing_secret
 from syllabus.pagination import PageParams
 from syllabus.site_scripts.repository import SITE_SCRIPT_PAYLOAD, SiteScriptRepository
 from syllabus.site_scripts.schemas import SiteScriptWrite
@@ -56,23 +57,15 @@ def source_host(src: str) -> str | None:
     return host if parts.scheme in ("http", "https") and host else None
 
 
-def on_app_domain(host: str, app_domain: str | None) -> bool:
+def on_app_domain(host: str, app: OAuthApp | None) -> bool:
     """Whether a script hosted on ``host`` may be the app's: Thinkific wants the src's
-    top-level domain to be the app URL's. No app (an API key's caller): any host.
-    The registrable domain is approximated by the last two labels (no public suffix list)."""
-    if app_domain is None:
+    top-level domain to be the app URL's, here the domain of one of the app's redirect URIs.
+    No app (an API key's caller): any host. The registrable domain is approximated by the last
+    two labels (no public suffix list)."""
+    if app is None:
         return True
-    return host.split(".")[-2:] == app_domain.lower().split(".")[-2:]
-
-
-def app_domain(scope: Scope) -> str | None:
-    """The domain of the OAuth app calling, which bounds its scripts' ``src``.
-
-    OAuth apps do not exist yet (a later issue): every caller is an API key or a token of the
-    site's own, with no app and so no bound. When they do, this returns the calling app's
-    domain, and new scripts record the app's ``app_client_id``.
-    """
-    return None
+    domain = host.lower().split(".")[-2:]
+    return any(domain == own.lower().split(".")[-2:] for own in app_hosts(app))
 
 
 class SiteScriptService:
@@ -90,8 +83,11 @@ class SiteScriptService:
         return {"site_script": found(self.scripts.read(self._id(script_id)))}
 
     def create(self, data: SiteScriptWrite, signature: str | None) -> JSONObject:
+        app = calling_app(self.scope)
         script = SiteScript(
-            location=DEFAULT_LOCATION, load_method=DEFAULT_LOAD_METHOD, app_client_id=None
+            location=DEFAULT_LOCATION,
+            load_method=DEFAULT_LOAD_METHOD,
+            app_client_id=None if app is None else app.client_id,
         )
         self._write(script, data, signature)
         self.scripts.add(script)
@@ -126,14 +122,15 @@ class SiteScriptService:
             raise _refused(MISSING_INPUT)
         if src is not None and content is not None:
             raise _refused(BOTH_INPUTS)
+        app = calling_app(self.scope)
         if src is not None:
             host = source_host(src)
-            if host is None or not on_app_domain(host, app_domain(self.scope)):
+            if host is None or not on_app_domain(host, app):
                 raise _refused(INVALID_SOURCE)
         elif content is not None:
             if signature is None or not signature.strip():
                 raise _refused(MISSING_SIGNATURE)
-            if not signed(content, signature, self.scope.signing_secret):
+            if not signed(content, signature, signing_secret(self.scope, app)):
                 raise _refused(INVALID_SIGNATURE)
         script.src, script.content = src, content
         script.name = data.name
