@@ -12,41 +12,19 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.main import create_app
+from tests.browser import NEEDS_CHROMIUM, local_page
 from tests.factories import make_course
 from tests.servers import serve_in_thread
 from tests.support import SiteClient
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-HOST = "127.0.0.1"
-STARTUP_SECONDS = 30.0
-STOP_SECONDS = 15.0
-BROWSER_TIMEOUT_MS = 20_000
-
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing: run `apt-get install -y chromium` (CI installs it)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture
@@ -60,32 +38,11 @@ def docs_url(database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def page(docs_url: str) -> Iterator[Page]:
-    """A headless Chromium page that may only talk to the server; see ``page.offsite``."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(BROWSER_TIMEOUT_MS)
-            expect.set_options(timeout=BROWSER_TIMEOUT_MS)
-            offsite: list[str] = []
-            errors: list[str] = []
-
-            def only_local(route: Route) -> None:
-                if route.request.url.startswith(docs_url + "/"):
-                    route.continue_()
-                else:
-                    offsite.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", only_local)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            yield page
-            assert offsite == [], f"the docs asked other origins for {offsite}"
-            assert errors == [], f"the docs threw {errors}"
-        finally:
-            browser.close()
+    """A headless Chromium page that may only talk to the server."""
+    with local_page(docs_url) as opened:
+        yield opened.page
+        assert opened.offsite == [], f"the docs asked other origins for {opened.offsite}"
+        assert opened.errors == [], f"the docs threw {opened.errors}"
 
 
 def authorize(page: Page, scheme: str, value: str) -> None:

@@ -58,13 +58,14 @@ def apps_list(subdomain: str, database_url: DatabaseUrlOption = None) -> None:
     """List a site's apps."""
     try:
         with unit_of_work(database_url, write=False) as session:
-            table = Table("client id", "name", "redirect URIs", "scopes")
+            table = Table("name", "redirect URIs", "scopes")
+            table.add_column("client id", no_wrap=True)
             for row in apps.list_apps(session, get_site(session, subdomain)):
                 table.add_row(
-                    row.client_id,
                     row.name,
                     "\n".join(apps.redirect_uris(row)),
-                    " ".join(apps.scopes_of(row)),
+                    "\n".join(apps.scopes_of(row)),
+                    row.client_id,
                 )
     except SiteError as error:
         raise fail(str(error)) from error
