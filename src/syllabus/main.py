@@ -24,6 +24,7 @@ from syllabus.kit.responses import json_response
 from syllabus.kit.routing import ADMIN_PREFIX
 from syllabus.oauth.control import router as oauth_control_router
 from syllabus.oauth.router import router as oauth_router
+from syllabus.oauth.scopes import oauth_security_scheme, scope_for
 
 GIL_SWITCH_SECONDS = 0.001
 
@@ -99,11 +100,16 @@ def _install_openapi(app: FastAPI) -> None:
             "Subdomain": {"type": "apiKey", "in": "header", "name": "X-Auth-Subdomain"},
             "Bearer": {"type": "http", "scheme": "bearer"},
         }
+        schema["components"]["securitySchemes"]["OAuth"] = oauth_security_scheme()
         schema["components"]["securitySchemes"]["AdminToken"] = {"type": "http", "scheme": "bearer"}
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 if path.startswith(ADMIN_PREFIX):
-                    operation["security"] = [{"ApiKey": [], "Subdomain": []}, {"Bearer": []}]
+                    operation["security"] = [
+                        {"ApiKey": [], "Subdomain": []},
+                        {"Bearer": []},
+                        {"OAuth": [scope_for(method, path)]},
+                    ]
                 elif path.startswith("/_syllabus"):
                     operation["security"] = [{"AdminToken": []}]
         app.openapi_schema = schema

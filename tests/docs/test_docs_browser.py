@@ -20,7 +20,7 @@ from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.main import create_app
 from tests.browser import NEEDS_CHROMIUM, local_page
-from tests.factories import make_course
+from tests.factories import make_course, make_oauth_app
 from tests.servers import serve_in_thread
 from tests.support import SiteClient
 
@@ -87,3 +87,38 @@ def test_swagger_ui_renders_and_tries_out_list_courses(
     curl = operation.locator(".curl-command")
     expect(curl).to_contain_text(f"X-Auth-API-Key: {site.key}")
     expect(curl).to_contain_text(f"X-Auth-Subdomain: {site.subdomain}")
+
+
+def test_swagger_ui_authorizes_with_an_oauth_app_and_tries_out_a_call(
+    page: Page, docs_url: str, site: SiteClient
+) -> None:
+    name = f"OAuth docs course {uuid.uuid4().hex[:8]}"
+    make_course(site, name=name)
+    client_id, secret = make_oauth_app(
+        site, scopes=["read:courses"], redirect_uris=(f"{docs_url}/docs/oauth2-redirect",)
+    )
+    page.goto(f"{docs_url}/docs")
+    page.locator(".auth-wrapper button.authorize").click()
+    container = page.locator(".auth-container").filter(
+        has=page.locator("h4", has_text="OAuth (OAuth2, authorizationCode")
+    )
+    container.locator("input[data-name=clientId]").fill(client_id)
+    container.locator("input[data-name=clientSecret]").fill(secret)
+    container.locator("label[for='read:courses-authorizationCode-checkbox-OAuth']").click()
+    # Swagger UI opens the consent page in a window of its own, which the site admin approves.
+    with page.expect_popup() as opened:
+        container.locator("button.authorize").click()
+    consent = opened.value
+    expect(consent.locator("#scopes li")).to_have_text(["read:courses: See courses"])
+    consent.get_by_role("button", name="Approve").click()
+    expect(container.locator("button", has_text="Logout")).to_be_visible()
+    page.locator(".auth-btn-wrapper button.btn-done").first.click()
+
+    operation = page.locator("#operations-Courses-getCourses")
+    operation.locator(".opblock-summary-control").click()
+    operation.locator("button.try-out__btn").click()
+    operation.locator("button.execute").click()
+    response = operation.locator(".live-responses-table tbody .response")
+    expect(response.locator(".response-col_status")).to_have_text("200")
+    expect(response.locator(".response-col_description pre").first).to_contain_text(name)
+    expect(operation.locator(".curl-command")).to_contain_text("Authorization: Bearer ")

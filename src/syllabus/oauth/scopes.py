@@ -12,6 +12,7 @@ from fastapi import Request
 
 from syllabus.errors import Forbidden
 from syllabus.kit.routing import ADMIN_PREFIX
+from syllabus.oauth.consent import describe
 
 # What Thinkific's docs answer a token without the scope (FIDELITY §5).
 OUT_OF_SCOPE = (
@@ -65,3 +66,22 @@ def require_scope(request: Request, granted: frozenset[str]) -> None:
     if needed not in granted:
         message = SITE_SCRIPTS_OUT_OF_SCOPE if needed.endswith(":site_scripts") else OUT_OF_SCOPE
         raise Forbidden(message)
+
+
+def oauth_security_scheme() -> dict[str, object]:
+    """OpenAPI's description of the OAuth flow: its endpoints and every scope, in words. Each
+    Admin API operation names the one scope it needs."""
+    urls = {"authorizationUrl": "/oauth2/authorize", "tokenUrl": "/oauth2/token"}
+    return {
+        "type": "oauth2",
+        "description": "Apps registered with `syllabus apps create` or the control plane. The "
+        "site is the host's subdomain (SUBDOMAIN.localhost), the `subdomain` parameter, or the "
+        "app's own. Tokens are sent as `Authorization: Bearer`.",
+        "flows": {
+            "authorizationCode": {
+                **urls,
+                "refreshUrl": urls["tokenUrl"],
+                "scopes": {scope: describe(scope) for scope in sorted(known_scopes())},
+            }
+        },
+    }
