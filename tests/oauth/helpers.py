@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 from fastapi.testclient import TestClient
 
+from syllabus.config import Settings
 from tests.factories import make_oauth_app
 from tests.support import SiteClient
 
@@ -132,3 +133,9 @@ def oauth_error(error: str, description: str | None = None) -> dict[str, str]:
     if description is not None:
         body["error_description"] = description
     return body
+
+
+def app_settings(database_url: str, **overrides: object) -> Settings:
+    """The shared test app's settings (no rate limit), changed by ``overrides``."""
+    fields: dict[str, object] = {"admin_token": "test-admin-token", "rate_limit_per_minute": 0}
+    return Settings(database_url=database_url, **{**fields, **overrides})  # type: ignore[arg-type]

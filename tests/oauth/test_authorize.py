@@ -5,16 +5,25 @@ requests that can't be sent back (an error page), and how the site is found."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
-from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.main import create_app
-from tests.oauth.helpers import REDIRECT, STATE, App, new_verifier, query_of, register, s256
+from tests.oauth.helpers import (
+    REDIRECT,
+    STATE,
+    App,
+    app_settings,
+    new_verifier,
+    query_of,
+    register,
+    s256,
+)
 from tests.support import SiteClient
 
 
@@ -189,15 +198,17 @@ def test_the_host_names_the_site_then_the_subdomain_then_the_client(
     assert "No site" in app.http.get(no_client).text
 
 
+@contextmanager
+def client_with(database: Database, database_url: str, **settings: object) -> Iterator[TestClient]:
+    """A test client of an app with these settings, on the shared database."""
+    app = create_app(app_settings(database_url, **settings), database)
+    with TestClient(app) as client:
+        yield client
+
+
 @pytest.fixture
 def base_domain_http(database: Database, database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=database_url,
-        admin_token="test-admin-token",
-        base_domain="courses.example.test",
-        rate_limit_per_minute=0,
-    )
-    with TestClient(create_app(settings, database)) as client:
+    with client_with(database, database_url, base_domain="courses.example.test") as client:
         yield client
 
 
@@ -213,13 +224,7 @@ def test_the_host_may_be_under_the_configured_base_domain(
 
 @pytest.fixture
 def auto_approving(database: Database, database_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=database_url,
-        admin_token="test-admin-token",
-        oauth_auto_approve=True,
-        rate_limit_per_minute=0,
-    )
-    with TestClient(create_app(settings, database)) as client:
+    with client_with(database, database_url, oauth_auto_approve=True) as client:
         yield client
 
 

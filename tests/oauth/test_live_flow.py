@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -12,49 +12,49 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 
-from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.main import create_app
-from tests.oauth.helpers import REDIRECT, register
+from tests.oauth.helpers import REDIRECT, App, app_settings, register
 from tests.servers import serve_in_thread
 from tests.support import AUTHENTICATION_ERROR, SiteClient
 
 
 @pytest.fixture
-def clients() -> Iterator[list[OAuth2Client]]:
-    """Every client a test makes, closed after it."""
+def clients() -> Iterator[Callable[..., OAuth2Client]]:
+    """Makes an app's authlib client (a public one without ``secret``), closed after the test."""
     made: list[OAuth2Client] = []
-    yield made
+
+    def client(app: App, scope: str, *, secret: bool = True) -> OAuth2Client:
+        made.append(
+            OAuth2Client(
+                app.client_id,
+                app.secret if secret else None,
+                scope=scope,
+                redirect_uri=REDIRECT,
+                code_challenge_method="S256",
+                token_endpoint_auth_method="client_secret_basic" if secret else "none",
+            )
+        )
+        return made[-1]
+
+    yield client
     for client in made:
         client.close()
 
 
 @pytest.fixture
 def server(database: Database, database_url: str) -> Iterator[str]:
-    settings = Settings(
-        database_url=database_url,
-        admin_token="test-admin-token",
-        oauth_auto_approve=True,
-        rate_limit_per_minute=0,
-    )
+    settings = app_settings(database_url, oauth_auto_approve=True)
     with serve_in_thread(create_app(settings, database)) as url:
         yield url
 
 
 def test_authlibs_client_runs_the_whole_flow(
-    server: str, site: SiteClient, clients: list[OAuth2Client]
+    server: str, site: SiteClient, clients: Callable[..., OAuth2Client]
 ) -> None:
     app = register(site, ["read:users", "write:users"])
     user = site.post("/users", json={"first_name": "A", "last_name": "B", "email": "a@b.co"})
-    client = OAuth2Client(
-        app.client_id,
-        app.secret,
-        scope="read:users",
-        redirect_uri=REDIRECT,
-        code_challenge_method="S256",
-        token_endpoint_auth_method="client_secret_basic",
-    )
-    clients.append(client)
+    client = clients(app, "read:users")
     verifier = generate_token(48)
     url, _state = client.create_authorization_url(
         f"{server}/oauth2/authorize", code_verifier=verifier, subdomain=site.subdomain
@@ -98,17 +98,10 @@ def test_authlibs_client_runs_the_whole_flow(
 
 
 def test_a_public_client_with_pkce_and_no_secret(
-    server: str, site: SiteClient, clients: list[OAuth2Client]
+    server: str, site: SiteClient, clients: Callable[..., OAuth2Client]
 ) -> None:
     app = register(site, ["read:users"])
-    client = OAuth2Client(
-        app.client_id,
-        scope="read:users",
-        redirect_uri=REDIRECT,
-        code_challenge_method="S256",
-        token_endpoint_auth_method="none",
-    )
-    clients.append(client)
+    client = clients(app, "read:users", secret=False)
     verifier = generate_token(48)
     url, _ = client.create_authorization_url(
         f"{server}/oauth2/authorize", code_verifier=verifier, subdomain=site.subdomain
