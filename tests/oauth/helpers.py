@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -13,6 +15,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from syllabus.config import Settings
+from syllabus.db import Database
+from syllabus.main import create_app
 from tests.factories import make_oauth_app
 from tests.support import SiteClient
 
@@ -139,3 +143,11 @@ def app_settings(database_url: str, **overrides: object) -> Settings:
     """The shared test app's settings (no rate limit), changed by ``overrides``."""
     fields: dict[str, object] = {"admin_token": "test-admin-token", "rate_limit_per_minute": 0}
     return Settings(database_url=database_url, **{**fields, **overrides})  # type: ignore[arg-type]
+
+
+@contextmanager
+def client_with(database: Database, database_url: str, **settings: object) -> Iterator[TestClient]:
+    """A test client of an app with these settings, on the shared database."""
+    app = create_app(app_settings(database_url, **settings), database)
+    with TestClient(app) as client:
+        yield client

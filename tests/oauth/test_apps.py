@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from syllabus.auth import hash_secret
+from syllabus.db import Database
 from syllabus.models import OAuthApp
 from syllabus.oauth.apps import permission_scopes
-from tests.oauth.helpers import REDIRECT, App, api_get
+from tests.oauth.helpers import REDIRECT, App, api_get, client_with, oauth_error
 from tests.support import AUTHENTICATION_ERROR, RECORD_NOT_FOUND, SiteClient, assert_answers
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
@@ -120,3 +121,19 @@ def test_an_unknown_site_is_404_and_the_admin_token_is_required(site: SiteClient
     assert_answers(anonymous, 401, AUTHENTICATION_ERROR)
     with_site_key = site.http.get(apps_url(site), headers=site.headers)
     assert_answers(with_site_key, 401, AUTHENTICATION_ERROR)
+
+
+def test_secrets_derive_from_the_servers_key(
+    site: SiteClient, database: Database, database_url: str
+) -> None:
+    """With SYLLABUS_SECRET_KEY, an app's secret is derived from that key: a server with
+    another key (here, the database's own) does not accept it, one with the same key does."""
+    with client_with(database, database_url, secret_key="k" * 32) as keyed:
+        created = keyed.post(apps_url(site), json={"redirect_uris": [REDIRECT]}, headers=ADMIN)
+        assert created.status_code == 201, created.text
+        client_id, secret = created.json()["client_id"], created.json()["client_secret"]
+        form = {"grant_type": "refresh_token", "refresh_token": "none-such"}
+        same_key = keyed.post("/oauth2/token", data=form, auth=(client_id, secret))
+        assert_answers(same_key, 400, oauth_error("invalid_grant"))
+    other_key = site.http.post("/oauth2/token", data=form, auth=(client_id, secret))
+    assert (other_key.status_code, other_key.json()["error"]) == (401, "invalid_client")

@@ -5,7 +5,6 @@ requests that can't be sent back (an error page), and how the site is found."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
@@ -13,12 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from syllabus.db import Database
-from syllabus.main import create_app
 from tests.oauth.helpers import (
     REDIRECT,
     STATE,
     App,
-    app_settings,
+    client_with,
     new_verifier,
     query_of,
     register,
@@ -196,14 +194,6 @@ def test_the_host_names_the_site_then_the_subdomain_then_the_client(
         app.authorize_params(subdomain=None, client_id=None)
     )
     assert "No site" in app.http.get(no_client).text
-
-
-@contextmanager
-def client_with(database: Database, database_url: str, **settings: object) -> Iterator[TestClient]:
-    """A test client of an app with these settings, on the shared database."""
-    app = create_app(app_settings(database_url, **settings), database)
-    with TestClient(app) as client:
-        yield client
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from syllabus.config import Settings
 from syllabus.models import OAuthApp, Site
 from syllabus.oauth.repository import OAuthRepository
 from syllabus.oauth.scopes import known_scopes
-from syllabus.oauth.secrets import derive_secret, new_salt, server_key
+from syllabus.oauth.secrets import app_secret, derive_secret, new_salt, server_key
 
 if TYPE_CHECKING:
     from syllabus.context import Scope
@@ -111,7 +111,7 @@ def signing_secret(scope: Scope, app: OAuthApp | None) -> str | None:
     else the credential that authenticated the request (an API key or a CLI-minted token)."""
     if app is None:
         return scope.signing_secret
-    return derive_secret(server_key(scope.session, scope.settings), app.client_id, app.secret_salt)
+    return app_secret(scope.session, scope.settings, app)
 
 
 def app_hosts(app: OAuthApp) -> list[str]:

@@ -46,6 +46,7 @@ from syllabus.config import Settings
 from syllabus.models import Credential, OAuthApp, OAuthCode, Site
 from syllabus.oauth.apps import redirect_uris, scopes_of
 from syllabus.oauth.repository import OAUTH, OAuthRepository
+from syllabus.oauth.secrets import app_secret
 
 ACCESS_TOKEN_SECONDS = 86_399  # FIDELITY §2.3's example
 CODE_LIFETIME = timedelta(minutes=10)
@@ -70,8 +71,9 @@ class OAuthUnit:
 class Client(ClientMixin):  # type: ignore[misc]
     """An app as authlib sees a client."""
 
-    def __init__(self, app: OAuthApp) -> None:
+    def __init__(self, app: OAuthApp, unit: OAuthUnit) -> None:
         self.app = app
+        self.unit = unit
 
     def get_client_id(self) -> str:
         return self.app.client_id
@@ -92,7 +94,12 @@ class Client(ClientMixin):  # type: ignore[misc]
         return redirect_uri in redirect_uris(self.app)
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(hash_secret(client_secret), self.app.secret_hash)
+        """The secret ``syllabus apps create`` printed, and still the one the server's key
+        derives (which signs for the app): after the key changes, every app needs a new one."""
+        if not hmac.compare_digest(hash_secret(client_secret), self.app.secret_hash):
+            return False
+        derived = app_secret(self.unit.session, self.unit.settings, self.app)
+        return hmac.compare_digest(client_secret, derived)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return True  # each grant and endpoint lists the methods it takes
@@ -212,7 +219,7 @@ class SiteAuthorizationServer(AuthorizationServer):  # type: ignore[misc]
 
     def query_client(self, client_id: str) -> Client | None:
         app = self.repository.app(client_id)
-        return None if app is None else Client(app)
+        return None if app is None else Client(app, self.unit)
 
     def _generate_token(
         self,
