@@ -28,7 +28,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import anchors, dataset, report
+from bench import anchors, dataset, limiter, report
 from bench.procs import (
     BenchError,
     ManagedProcess,
@@ -97,14 +97,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--fresh", action="store_true", help="re-seed even if a dataset matches")
     parser.add_argument(
+        "--limiter",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the rate limiter's cost on GET /courses/{id}, 1 worker: off, on in "
+        "process, on through Redis",
+    )
+    parser.add_argument(
+        "--limiter-rounds",
+        type=int,
+        default=2,
+        help="rounds of the limiter's runs (each mode once per round)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=limiter.DEFAULT_REDIS_URL,
+        help="the Redis of the limiter's Redis run (127.0.0.1 only)",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=1800.0, help="overall limit in seconds (seeding included)"
     )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.connections < 1 or args.workers < 1 or args.threads < 1:
         parser.error("--duration, --connections, --threads and --workers must be positive")
+    if args.limiter_rounds < 1:
+        parser.error("--limiter-rounds must be at least 1")
     if min(args.users, args.courses, args.enrollments) < 1:
         parser.error("--users, --courses and --enrollments must be at least 1")
+    if urllib.parse.urlsplit(args.redis_url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--redis-url must name a Redis on 127.0.0.1")
     return args
 
 
@@ -161,6 +183,8 @@ class Bench:
         self.syllabus = report.ServerRun(f"syllabus ({args.workers} worker(s))")
         self.json_server: report.ServerRun | None = None
         self.prism: report.ServerRun | None = None
+        self.limiter_runs: list[report.ServerRun] = []
+        self.limiter_cost: dict[str, Any] = {}
         self.ids: dict[str, Any] = {}
         self.anchor_info: dict[str, Any] = {"enabled": bool(args.anchors)}
         self.run_token = secrets.token_hex(4)
@@ -236,7 +260,16 @@ class Bench:
 
     # -- Syllabus -----------------------------------------------------------------------------
 
-    def start_syllabus(self, data: dataset.Dataset, log_name: str) -> tuple[ManagedProcess, int]:
+    def start_syllabus(
+        self,
+        data: dataset.Dataset,
+        log_name: str,
+        *,
+        workers: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> tuple[ManagedProcess, int]:
+        """``syllabus serve`` on the dataset: ``--workers`` workers unless ``workers`` says, with
+        limiting off unless ``env`` adds other settings."""
         port = free_port()
         argv = [
             dataset.syllabus_binary(),
@@ -246,7 +279,7 @@ class Bench:
             "--port",
             str(port),
             "--workers",
-            str(self.args.workers),
+            str(workers or self.args.workers),
             "--database-url",
             data.database_url,
             "--log-level",
@@ -256,7 +289,7 @@ class Bench:
             "syllabus serve",
             argv,
             log_path=dataset.LOG_DIR / log_name,
-            env=dataset.server_env(data.database_url),
+            env={**dataset.server_env(data.database_url), **(env or {})},
         )
         return process, port
 
@@ -504,6 +537,54 @@ class Bench:
             server_pid=pid,
         )
 
+    def bench_limiter(self, data: dataset.Dataset) -> None:
+        """``GET /courses/{id}``: limiting off, on in the process, on through Redis; one worker
+        each, all started first, then measured in turn for ``--limiter-rounds`` rounds."""
+        course = self.ids.get("course_id")
+        if course is None:
+            self.notes.append("the limiter's cost was not measured: no course id")
+            return
+        path = f"{API}/courses/{course}"
+        servers: list[tuple[limiter.Mode, report.ServerRun, ManagedProcess, int]] = []
+        try:
+            for mode in limiter.modes(self.args.redis_url):
+                problem = limiter.redis_problem(self.args.redis_url) if mode.redis else None
+                if problem is not None:
+                    self.notes.append(
+                        f"the limiter's cost through Redis was not measured: {problem}"
+                    )
+                    print(f"  skipped limiter {mode.label}: {problem}", flush=True)
+                    continue
+                slug = "".join(c if c.isalnum() else "-" for c in mode.label)
+                process, port = self.start_syllabus(
+                    data, f"serve-limiter-{slug}.log", workers=1, env=mode.env
+                )
+                run = report.ServerRun(f"syllabus (1 worker), limiter {mode.label}")
+                run.startup_s = round(wait_for_200(process, port, "/healthz"), 3)
+                servers.append((mode, run, process, port))
+                self.limiter_runs.append(run)
+            measured: dict[str, list[WrkResult]] = {}
+            for round_ in range(1, self.args.limiter_rounds + 1):
+                for mode, run, process, port in servers:
+                    name = f"{COURSES_BY_ID}, limiter {mode.label}, round {round_}"
+                    ok, info, reason = self.probe(port, "GET", path, data.headers)
+                    if not ok:
+                        self.skip(run, name, reason)
+                        continue
+                    result = self.wrk(
+                        run, name, port, path, data.headers, probe=info, server_pid=process.pid
+                    )
+                    measured.setdefault(mode.label, []).append(result)
+            for mode, _run, process, _port in servers:
+                if mode.redis and limiter.REDIS_DOWN in process.log_tail(200):
+                    self.errors.append(f"limiter {mode.label}: the server could not reach Redis")
+        finally:
+            for _mode, _run, process, _port in servers:
+                self.registry.stop(process)
+        self.limiter_cost = limiter.cost(measured)
+        redis_url = None if limiter.redis_problem(self.args.redis_url) else self.args.redis_url
+        self.limiter_cost["counting_cpu_us_per_request"] = limiter.counting_cost(redis_url)
+
     # -- anchors ------------------------------------------------------------------------------
 
     def bench_anchors(self) -> None:
@@ -613,6 +694,15 @@ class Bench:
         print()
         print("Design targets:")
         print(report.ratio_table(found))
+        if self.limiter_runs:
+            print()
+            print(
+                f"Rate limiter cost ({limiter.HUGE_LIMIT} requests a minute, "
+                f"{limiter.HUGE_IN_FLIGHT} in flight: counted, never refused; 1 worker):"
+            )
+            print(report.endpoint_table(self.limiter_runs))
+            for line in limiter.lines(self.limiter_cost):
+                print(f"  {line}")
         for run in anchor_runs:
             if run.note:
                 print(f"note: {run.name}: {run.note}")
@@ -645,6 +735,7 @@ class Bench:
                 **asdict(self.load),
                 "workers": self.args.workers,
                 "anchors": self.args.anchors,
+                "limiter": self.args.limiter,
             },
             "dataset": self.data.describe() if self.data else None,
             "ids": self.ids,
@@ -655,6 +746,10 @@ class Bench:
                 "prism": self.prism.to_json() if self.prism else None,
             },
             "ratios": [ratio.to_json() for ratio in found],
+            "limiter": {
+                "runs": [run.to_json() for run in self.limiter_runs],
+                "cost": self.limiter_cost,
+            },
             "errors": self.errors,
             "notes": self.notes,
             "noisy": self.noisy,
@@ -670,6 +765,9 @@ class Bench:
                 self.data = self.prepare_dataset()
                 print(f"-- syllabus serve --workers {self.args.workers}", flush=True)
                 self.bench_syllabus(self.data)
+                if self.args.limiter:
+                    print("-- rate limiter cost (1 worker)", flush=True)
+                    self.bench_limiter(self.data)
                 if self.args.anchors:
                     print("-- anchors", flush=True)
                     self.bench_anchors()

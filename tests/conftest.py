@@ -61,7 +61,14 @@ def database(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def http(database: Database, database_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=database_url, admin_token="test-admin-token"), database)
+    # No server-wide rate limit: tests send bursts. A site given its own limit is still held to
+    # it (tests/ratelimit).
+    settings = Settings(
+        database_url=database_url,
+        admin_token="test-admin-token",
+        rate_limit_per_minute=0,
+    )
+    app = create_app(settings, database)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +58,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(database_url: str, log: Path, *, admin_token: str | None = None) -> Server:
-    """``syllabus serve`` on a free port, once it has bound that port and answers /healthz."""
+def start_server(
+    database_url: str,
+    log: Path,
+    *,
+    admin_token: str | None = None,
+    env: dict[str, str] | None = None,
+    arguments: Sequence[str] = (),
+) -> Server:
+    """``syllabus serve`` on a free port, once it has bound that port and answers /healthz.
+
+    ``env`` adds to the process's environment and ``arguments`` to its command line. Rate limits
+    are off (tests send bursts) unless one of them sets them; no Redis is used unless ``env`` sets
+    ``SYLLABUS_REDIS_URL``.
+    """
     for _attempt in range(3):
-        server = _spawn(database_url, log, free_port(), admin_token)
+        server = _spawn(database_url, log, free_port(), admin_token, env or {}, arguments)
         try:
             if wait_until_serving(server):
                 return server
@@ -72,11 +84,21 @@ def start_server(database_url: str, log: Path, *, admin_token: str | None = None
     pytest.fail(f"the server could not bind a free port in 3 attempts:\n{server.log_tail()}")
 
 
-def _spawn(database_url: str, log: Path, port: int, admin_token: str | None) -> Server:
+def _spawn(
+    database_url: str,
+    log: Path,
+    port: int,
+    admin_token: str | None,
+    extra: dict[str, str],
+    arguments: Sequence[str],
+) -> Server:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SYLLABUS_LOG_LEVEL": "info"}
     if admin_token is not None:
         env["SYLLABUS_ADMIN_TOKEN"] = admin_token
     env.pop("SYLLABUS_DATABASE_URL", None)
+    env.pop("SYLLABUS_REDIS_URL", None)
+    env["SYLLABUS_RATE_LIMIT_PER_MINUTE"] = "off"
+    env.update(extra)
     with log.open("ab") as output:
         output.write(f"--- port {port}\n".encode())
         process = subprocess.Popen(
@@ -89,6 +111,7 @@ def _spawn(database_url: str, log: Path, port: int, admin_token: str | None) -> 
                 str(port),
                 "--database-url",
                 database_url,
+                *arguments,
             ],
             stdout=output,
             stderr=subprocess.STDOUT,

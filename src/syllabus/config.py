@@ -24,6 +24,10 @@ def limit_value(value: object) -> object:
 # A non-negative limit where 0 (or "off") means no limit.
 Limit = Annotated[int, BeforeValidator(limit_value), Field(ge=0)]
 
+# Thinkific's limits per site (FIDELITY §5.1): the defaults.
+THINKIFIC_RATE_LIMIT = 120
+THINKIFIC_MAX_IN_FLIGHT = 10
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SYLLABUS_", extra="ignore")
@@ -39,9 +43,9 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # Requests a minute per site, across the Admin API and /api/v2 (Thinkific's 120), for every
     # site without its own (`syllabus sites update --rate-limit`). 0 or "off": no limit.
-    rate_limit_per_minute: Limit = 120
+    rate_limit_per_minute: Limit = THINKIFIC_RATE_LIMIT
     # Requests in flight per site while the site is limited (Thinkific's 10). 0: no cap.
-    max_in_flight: Limit = 10
+    max_in_flight: Limit = THINKIFIC_MAX_IN_FLIGHT
     # Several processes share one rate-limit budget through Redis; unset, each keeps its own.
     redis_url: str | None = None
     # /oauth2/authorize redirects at once, without the consent page (tests and CI).

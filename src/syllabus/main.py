@@ -25,6 +25,7 @@ from syllabus.kit.routing import ADMIN_PREFIX
 from syllabus.oauth.control import router as oauth_control_router
 from syllabus.oauth.router import router as oauth_router
 from syllabus.oauth.scopes import oauth_security_scheme, scope_for
+from syllabus.ratelimit.middleware import RateLimit
 
 GIL_SWITCH_SECONDS = 0.001
 
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_body_bytes=settings.max_body_bytes,
         prefixes=(ADMIN_PREFIX, "/api/v2/", "/_syllabus/"),
     )
+    # Before the body is read: a refused request costs no parsing.
+    app.add_middleware(RateLimit, settings=settings, database=database)
     # Outermost of ours: an unexpected exception anywhere below is a clean 500.
     app.add_middleware(CatchUnhandled)
 

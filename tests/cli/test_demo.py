@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from typer.testing import Result
 
 from syllabus.db import Database
-from syllabus.models import Course, Credential, Enrollment, User
-from syllabus.seed.demo import key_file_for
+from syllabus.models import Course, Credential, Enrollment, Site, User
+from syllabus.seed.demo import key_file_for, rate_limit_line
 from syllabus.sites.service import create_site, revoke
 from tests.cli.conftest import Run, client_for, one_line, site_id_of
 from tests.servers import SYLLABUS, Server, free_port, start_server, wait_until_serving
@@ -44,6 +44,25 @@ def create_empty_site(database: Database, subdomain: str) -> None:
         create_site(session, subdomain)
 
 
+def rate_limit_off(subdomain: str) -> str:
+    return (
+        f"Rate limit: off for the demo site; `syllabus sites update {subdomain} --rate-limit "
+        "default` turns Thinkific's 120 requests a minute on."
+    )
+
+
+def rate_limit_on(subdomain: str, limit: int) -> str:
+    return (
+        f"Rate limit: {limit} requests a minute for the demo site; `syllabus sites update "
+        f"{subdomain} --rate-limit off` turns it off."
+    )
+
+
+def own_rate_limit(database: Database, subdomain: str) -> int | None:
+    with database.transaction(write=False) as session:
+        return session.scalar(select(Site.rate_limit_per_minute).where(Site.subdomain == subdomain))
+
+
 def counts(database: Database, site_id: int | None) -> tuple[int, int, int]:
     with database.transaction(write=False) as session:
         return tuple(  # type: ignore[return-value]
@@ -64,6 +83,8 @@ class TestDemo:
         assert first.exit_code == 0, first.output
         key = demo_key(first.stdout, subdomain, "localhost", 9123)
         assert "created and seeded" in first.stdout
+        assert rate_limit_off(subdomain) in one_line(first.stdout)
+        assert own_rate_limit(database, subdomain) == 0
         site_id = site_id_of(database, subdomain)
         assert counts(database, site_id) == (50, 6, 150)
         assert key_file.read_text().strip() == key
@@ -78,6 +99,7 @@ class TestDemo:
         assert second.exit_code == 0, second.output
         assert demo_key(second.stdout, subdomain) == key
         assert "already seeded" in second.stdout
+        assert rate_limit_off(subdomain) in one_line(second.stdout)
         assert counts(database, site_id) == (50, 6, 150)
         with database.transaction(write=False) as session:
             keys = session.scalar(select(func.count()).where(Credential.site_id == site_id))
@@ -133,6 +155,25 @@ class TestDemo:
         assert "seeded" in result.stdout
         assert "created" not in result.stdout
         assert counts(database, site_id_of(database, subdomain)) == (50, 6, 150)
+        # A site it did not create keeps its rate limit: the server's.
+        assert own_rate_limit(database, subdomain) is None
+        assert rate_limit_on(subdomain, 120) in one_line(result.stdout)
+
+    def test_keeps_the_rate_limit_the_site_was_given(
+        self, cli: Run, subdomain: str, database: Database, tmp_path: Path
+    ) -> None:
+        key_file = str(tmp_path / "k")
+        assert cli("demo", subdomain, "--key-file", key_file).exit_code == 0
+        assert cli("sites", "update", subdomain, "--rate-limit", "default").exit_code == 0
+
+        result = cli("demo", subdomain, "--key-file", key_file)
+
+        assert result.exit_code == 0, result.output
+        assert rate_limit_on(subdomain, 120) in one_line(result.stdout)
+        assert own_rate_limit(database, subdomain) is None
+        cli("sites", "update", subdomain, "--rate-limit", "30")
+        again = cli("demo", subdomain, "--key-file", key_file)
+        assert rate_limit_on(subdomain, 30) in one_line(again.stdout)
 
     def test_keeps_the_key_beside_the_sqlite_database_or_under_var(
         self,
@@ -159,6 +200,32 @@ class TestDemo:
             assert stat.S_IMODE(expected.stat().st_mode) == 0o600
         finally:
             expected.unlink()
+
+    @pytest.mark.parametrize(
+        ("own", "server", "line"),
+        [
+            (0, 120, rate_limit_off("demo")),
+            (
+                0,
+                500,
+                "Rate limit: off for the demo site; `syllabus sites update demo --rate-limit "
+                "default` gives it the server's setting (500 requests a minute).",
+            ),
+            (
+                0,
+                0,
+                "Rate limit: off for the demo site; `syllabus sites update demo --rate-limit "
+                "default` gives it the server's setting (off).",
+            ),
+            (None, 120, rate_limit_on("demo", 120)),
+            (30, 0, rate_limit_on("demo", 30)),
+            (None, 0, "Rate limit: off (the server's setting)."),
+        ],
+    )
+    def test_the_banner_says_what_limits_the_site(
+        self, own: int | None, server: int, line: str
+    ) -> None:
+        assert rate_limit_line("demo", own, server) == line
 
     def test_an_invalid_subdomain_fails(self, cli: Run, tmp_path: Path) -> None:
         result = cli("demo", "Bad Name", "--key-file", str(tmp_path / "k"))
@@ -314,6 +381,13 @@ class TestServe:
             assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
             assert control_plane_status(server, token) == 200
             assert control_plane_status(server, None) == 401
+            # The server limits sites to Thinkific's 120 a minute; the demo site is off.
+            assert rate_limit_off(subdomain) in one_line(printed)
+            key = demo_key(printed, subdomain, port=server.port)
+            headers = {"X-Auth-API-Key": key, "X-Auth-Subdomain": subdomain}
+            with httpx.Client(base_url=f"{server.url}/api/public/v1", timeout=10) as client:
+                codes = {client.get("/courses", headers=headers).status_code for _ in range(121)}
+            assert codes == {200}
         # A configured token wins, and the kept one is left as it is.
         env = {"SYLLABUS_ADMIN_TOKEN": "configured-token"}
         with make_serve(tmp_path, database_url, subdomain, env) as (server, printed):

@@ -51,6 +51,7 @@ class TestSites:
             "global_id": body["global_id"],
             "created_at": body["created_at"],
             "clock_offset_seconds": 0.0,
+            "rate_limit_per_minute": None,
             "api_key": body["api_key"],
         }
         assert len(body["api_key"]) == 32

@@ -36,7 +36,14 @@ from syllabus.cli.app import (
     unit_of_work,
 )
 from syllabus.models import Site
-from syllabus.seed.demo import kept_admin_token, key_file_for, prepare_demo, read_key, save_key
+from syllabus.seed.demo import (
+    kept_admin_token,
+    key_file_for,
+    prepare_demo,
+    rate_limit_line,
+    read_key,
+    save_key,
+)
 from syllabus.seed.generator import (
     ProgressCallback,
     SeedError,
@@ -239,7 +246,8 @@ def demo_command(
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Create and seed a demo site once, then print how to call it (and the control plane)."""
-    url = settings_for(database_url).database_url
+    settings = settings_for(database_url)
+    url = settings.database_url
     path = key_file or key_file_for(url, subdomain.strip().lower())
     try:
         with (
@@ -268,6 +276,10 @@ def demo_command(
     typer.echo(
         f"curl -s {base}/courses -H 'X-Auth-API-Key: {demo.key}' "
         f"-H 'X-Auth-Subdomain: {demo.subdomain}'"
+    )
+    console.print(
+        rate_limit_line(demo.subdomain, demo.rate_limit, settings.rate_limit_per_minute),
+        soft_wrap=True,
     )
     if not admin_token and admin_token_file is not None:
         admin_token, new = kept_admin_token(admin_token_file)

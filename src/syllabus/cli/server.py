@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
-from syllabus.cli.app import DatabaseUrlOption, app, console, settings_for
+from syllabus.cli.app import DatabaseUrlOption, app, console, fail, settings_for
 from syllabus.config import Settings
 from syllabus.migrate import upgrade
 
@@ -19,6 +20,15 @@ def migrate(database_url: DatabaseUrlOption = None) -> None:
     settings = settings_for(database_url)
     upgrade(settings.database_url)
     console.print("migrated")
+
+
+def invalid_settings(error: ValidationError) -> str:
+    """Which settings (environment variables, or the flags that set them) are wrong, and why."""
+    return "; ".join(
+        f"invalid SYLLABUS_{'_'.join(map(str, problem['loc'])).upper()} "
+        f"{problem.get('input')!r}: {problem['msg']}"
+        for problem in error.errors()
+    )
 
 
 @app.command()
@@ -80,11 +90,9 @@ def serve(
     ] = None,
 ) -> None:
     """Migrate the database, then serve the API."""
-    settings = settings_for(database_url)
-    upgrade(settings.database_url)
     # Worker processes build their app from the environment, so flags travel through it.
     chosen = {
-        "SYLLABUS_DATABASE_URL": settings.database_url,
+        "SYLLABUS_DATABASE_URL": database_url,
         "SYLLABUS_ADMIN_TOKEN": admin_token,
         "SYLLABUS_BASE_DOMAIN": base_domain,
         "SYLLABUS_MAX_BODY_BYTES": None if max_body_bytes is None else str(max_body_bytes),
@@ -95,7 +103,11 @@ def serve(
         "SYLLABUS_SECRET_KEY": secret_key,
     }
     os.environ.update({name: value for name, value in chosen.items() if value is not None})
-    settings = Settings()  # as every worker will read it
+    try:
+        settings = Settings()  # as every worker will read it
+    except ValidationError as error:
+        raise fail(invalid_settings(error)) from error
+    upgrade(settings.database_url)
     console.print(f"Syllabus serving on http://{host}:{port}")
     if workers > 1 and settings.rate_limit_per_minute and not settings.redis_url:
         console.print(

@@ -28,6 +28,7 @@ from syllabus.control.schemas import (
     SiteCreate,
     SiteCreated,
     SiteRead,
+    SiteUpdate,
     TokenCreated,
 )
 from syllabus.orders.schemas import OrderRead
@@ -60,6 +61,13 @@ async def list_sites(admin: AdminDep, page: PageParamsDep) -> Response:
 async def get_site(admin: AdminDep, subdomain: str) -> Response:
     """Get a site."""
     return await admin.read(lambda s: service.get_site(s, subdomain))
+
+
+@router.patch("/sites/{subdomain}", response_model=SiteRead)
+async def update_site(admin: AdminDep, subdomain: str, body: SiteUpdate) -> Response:
+    """Change a site's settings: its own rate limit (`rate_limit_per_minute`). Other processes
+    see the change within a second."""
+    return await admin.write(lambda s: service.update_site(s, subdomain, body))
 
 
 @router.delete("/sites/{subdomain}", status_code=204)

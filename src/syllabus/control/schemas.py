@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from syllabus.clock import clock
+from syllabus.config import limit_value
 from syllabus.events.topics import is_deliverable
 from syllabus.kit.schemas import DbInt, RequestSchema, ResponseSchema, Text, Timestamp
 from syllabus.kit.wire import From
 from syllabus.models import Event, Site
+from syllabus.sites.service import MAX_RATE_LIMIT
 
 
 class SiteCreate(RequestSchema):
@@ -29,10 +31,42 @@ class SiteRead(ResponseSchema):
     global_id: str
     created_at: Timestamp
     clock_offset_seconds: float
+    rate_limit_per_minute: int | None = Field(
+        description="The site's own requests a minute; 0: not limited; null: the server's "
+        "setting (SYLLABUS_RATE_LIMIT_PER_MINUTE)."
+    )
 
 
 class SiteCreated(SiteRead):
     api_key: str
+
+
+def _rate_limit_value(value: object) -> object:
+    # JSON true is not a number of requests (lax int parsing would read it as 1).
+    if isinstance(value, bool):
+        raise ValueError("is not a number")
+    return limit_value(value)
+
+
+# A site's own rate limit as a body gives it: a number of requests a minute, or "off" (0).
+RateLimitSetting = Annotated[
+    int,
+    BeforeValidator(_rate_limit_value),
+    Field(ge=0, le=MAX_RATE_LIMIT),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_RATE_LIMIT}, {"const": "off"}]}
+    ),
+]
+
+
+class SiteUpdate(RequestSchema):
+    """What a site's PATCH may change. A field left out stays as it is."""
+
+    rate_limit_per_minute: RateLimitSetting | None = Field(
+        None,
+        description='Requests a minute across the site\'s APIs: N, 0 or "off" for no limit, or '
+        "null to follow the server's setting.",
+    )
 
 
 class KeyCreated(BaseModel):

@@ -23,6 +23,7 @@ from syllabus.control.schemas import (
     PublishRequestCreate,
     SeedRequest,
     SiteCreate,
+    SiteUpdate,
     TokenCreated,
 )
 from syllabus.errors import Unprocessable, found
@@ -56,6 +57,13 @@ def list_sites(session: Session, params: PageParams) -> JSONObject:
 
 def get_site(session: Session, subdomain: str) -> JSONObject:
     return repository.read(session, SITE, _site(session, subdomain))
+
+
+def update_site(session: Session, subdomain: str, data: SiteUpdate) -> JSONObject:
+    site = _site(session, subdomain)
+    if "rate_limit_per_minute" in data.model_fields_set:
+        sites.set_rate_limit(site, data.rate_limit_per_minute)
+    return repository.read(session, SITE, site)
 
 
 def delete_site(session: Session, subdomain: str) -> None:

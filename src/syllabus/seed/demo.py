@@ -6,6 +6,10 @@ still authenticates, and mints a new one otherwise.
 
 ``make serve`` also opens the control plane: unless ``SYLLABUS_ADMIN_TOKEN`` is set, an admin
 token is generated once and kept in ``var/admin-token`` (mode 0600), and the server is given it.
+
+A demo site made here is not rate limited (its own limit is off), so that trying the API by hand or
+from a script never meets a 429; ``syllabus sites update <subdomain> --rate-limit default`` turns
+the server's limit (Thinkific's 120 a minute) on, and later runs keep whatever the site was given.
 """
 
 from __future__ import annotations
@@ -23,9 +27,16 @@ from sqlalchemy.orm import Session
 
 from syllabus.auth import hash_secret
 from syllabus.clock import clock
+from syllabus.config import THINKIFIC_RATE_LIMIT
 from syllabus.models import Course, Credential, Enrollment, Site, User
 from syllabus.seed.generator import ProgressCallback, SeedSummary, seed_site
-from syllabus.sites.service import create_api_key, create_site, find_site
+from syllabus.sites.service import (
+    create_api_key,
+    create_site,
+    describe_rate_limit,
+    find_site,
+    set_rate_limit,
+)
 
 DEMO_USERS = 50
 DEMO_COURSES = 6
@@ -46,6 +57,8 @@ class DemoSite:
     users: int
     courses: int
     enrollments: int
+    # The site's own requests a minute: 0 (off) when this run created it.
+    rate_limit: int | None
 
 
 def key_file_for(database_url: str, subdomain: str) -> Path:
@@ -119,6 +132,7 @@ def prepare_demo(
     if site is None:
         issued = create_site(session, subdomain)
         site, key = issued.site, issued.secret
+        set_rate_limit(site, 0)
     seeded = None
     # A site with no users and no courses has never been seeded (or was created empty).
     if not _count(session, User, site) and not _count(session, Course, site):
@@ -147,4 +161,21 @@ def prepare_demo(
         users=_count(session, User, site),
         courses=_count(session, Course, site),
         enrollments=_count(session, Enrollment, site),
+        rate_limit=site.rate_limit_per_minute,
     )
+
+
+def rate_limit_line(subdomain: str, own: int | None, server: int) -> str:
+    """The banner's line on the demo site's rate limit (its ``own`` setting, else the
+    ``server``'s requests a minute), with the command that changes it."""
+    update = f"`syllabus sites update {subdomain} --rate-limit"
+    if own == 0:
+        if server == THINKIFIC_RATE_LIMIT:
+            turns_on = f"turns Thinkific's {server} requests a minute on"
+        else:
+            turns_on = f"gives it the server's setting ({describe_rate_limit(server)})"
+        return f"Rate limit: off for the demo site; {update} default` {turns_on}."
+    limit = server if own is None else own
+    if not limit:
+        return "Rate limit: off (the server's setting)."
+    return f"Rate limit: {limit} requests a minute for the demo site; {update} off` turns it off."

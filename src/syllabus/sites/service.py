@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from syllabus.auth import forget_credentials, hash_secret, new_access_token, new_api_key
 from syllabus.categories.repository import default_category
 from syllabus.clock import clock
+from syllabus.config import limit_value
 from syllabus.models import Base, Credential, Site
 
 SUBDOMAIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -138,6 +139,41 @@ def revoke(session: Session, secret: str) -> bool:
     credential.revoked_at = clock.now()
     forget_credentials()
     return True
+
+
+# The largest own rate limit a site may have (the column is a 32-bit integer).
+MAX_RATE_LIMIT = 2_147_483_647
+
+
+def rate_limit_from(text: str) -> int | None:
+    """``--rate-limit`` as given: a number of requests a minute, ``off`` (or 0) for none, or
+    ``default`` (None) to follow the server's setting."""
+    if text.strip().lower() == "default":
+        return None
+    value = limit_value(text)
+    if isinstance(value, str):
+        # ASCII digits only: int() would also take "1_000", " 12" or other scripts' digits.
+        value = int(value.strip()) if value.strip().isascii() and value.strip().isdigit() else -1
+    if not isinstance(value, int) or not 0 <= value <= MAX_RATE_LIMIT:
+        raise SiteError(
+            f"invalid rate limit {text!r}: use a number of requests a minute "
+            f"(at most {MAX_RATE_LIMIT}), off or default"
+        )
+    return value
+
+
+def set_rate_limit(site: Site, limit: int | None) -> None:
+    """Give ``site`` its own requests a minute (0: none) or, with None, the server's setting."""
+    site.rate_limit_per_minute = limit
+    # The limit travels with cached credentials (auth.py): make this process see it at once.
+    forget_credentials()
+
+
+def describe_rate_limit(limit: int | None) -> str:
+    """A site's own rate limit, in words."""
+    if limit is None:
+        return "the server's default"
+    return "off" if limit == 0 else f"{limit} requests a minute"
 
 
 def list_sites(session: Session) -> list[Site]:
