@@ -1,6 +1,7 @@
 """The whole OAuth flow as an app runs it, with a standard client library (authlib's httpx
 ``OAuth2Client``) against a real server on a loopback port, and no browser: authorize
-(auto-approved) -> code -> token -> API call -> refresh -> revoke -> 401."""
+(auto-approved) -> code -> token -> API call -> refresh -> revoke -> 401, against `syllabus
+serve` in a subprocess (``SYLLABUS_OAUTH_AUTO_APPROVE=1``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 
-from syllabus.db import Database
-from syllabus.main import create_app
-from tests.oauth.helpers import REDIRECT, App, app_settings, register
-from tests.servers import serve_in_thread
+from tests.oauth.helpers import REDIRECT, App, register
+from tests.servers import start_server
 from tests.support import AUTHENTICATION_ERROR, SiteClient
+
+
+pytestmark = pytest.mark.live
 
 
 @pytest.fixture
@@ -42,11 +44,15 @@ def clients() -> Iterator[Callable[..., OAuth2Client]]:
         client.close()
 
 
-@pytest.fixture
-def server(database: Database, database_url: str) -> Iterator[str]:
-    settings = app_settings(database_url, oauth_auto_approve=True)
-    with serve_in_thread(create_app(settings, database)) as url:
-        yield url
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`syllabus serve` on a free loopback port, approving every authorization at once."""
+    log = tmp_path_factory.mktemp("oauth") / "serve.log"
+    process = start_server(database_url, log, env={"SYLLABUS_OAUTH_AUTO_APPROVE": "1"})
+    try:
+        yield process.url
+    finally:
+        process.kill()
 
 
 def test_authlibs_client_runs_the_whole_flow(
