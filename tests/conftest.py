@@ -62,11 +62,12 @@ def database(database_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def http(database: Database, database_url: str) -> Iterator[TestClient]:
     # No server-wide rate limit: tests send bursts. A site given its own limit is still held to
-    # it (tests/ratelimit).
+    # it (tests/ratelimit). No webhook deliveries: tests/deliveries runs an app that sends them.
     settings = Settings(
         database_url=database_url,
         admin_token="test-admin-token",
         rate_limit_per_minute=0,
+        deliver_webhooks=False,
     )
     app = create_app(settings, database)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -24,6 +24,7 @@ from syllabus.models import (
     CustomProfileField,
     CustomProfileFieldDefinition,
     Enrollment,
+    Event,
     ExternalOrder,
     Group,
     GroupMembership,
@@ -38,6 +39,7 @@ from syllabus.models import (
     Site,
     SiteScript,
     User,
+    Webhook,
     bundle_courses,
     collection_memberships,
     course_admins,
@@ -367,3 +369,17 @@ def make_oauth_token(site: SiteClient, scopes: list[str], client_id: str | None 
 
     site.db(work)
     return token
+
+
+def make_webhook(site: SiteClient, **overrides: Any) -> str:
+    """A webhook row, as an API-key caller makes one; its public id."""
+    values: dict[str, Any] = {
+        "topic": "order.created",
+        "target_url": "https://receiver.example.com/hooks",
+        "status": "active",
+        "created_by": "1",
+        "updated_by": "1",
+        **overrides,
+    }
+    row_id = _save(site, Webhook(**values))
+    return Event.public_id_of(values.get("created_at", FIXED), row_id)

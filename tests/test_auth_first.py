@@ -19,7 +19,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 OPERATIONS = sorted(
     (method.upper(), template)
     for template, operations in SERVED["paths"].items()
-    if template.startswith(("/api/public/v1/", "/_syllabus/"))
+    if template.startswith(("/api/public/v1/", "/api/v2/", "/_syllabus/"))
     for method in operations
     if method in METHODS
 )
@@ -45,6 +45,7 @@ def _send(http: TestClient, method: str, template: str, headers: dict[str, str])
 def test_every_operation_is_enumerated() -> None:
     assert ("GET", "/api/public/v1/users/{id}") in OPERATIONS
     assert ("POST", "/_syllabus/sites/{subdomain}/seed") in OPERATIONS
+    assert ("DELETE", "/api/v2/webhooks/{id}") in OPERATIONS
 
 
 @pytest.mark.parametrize(("method", "template"), OPERATIONS, ids=[" ".join(o) for o in OPERATIONS])

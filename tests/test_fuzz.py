@@ -1,4 +1,4 @@
-"""Fuzzing: schemathesis drives every Admin API operation of our own OpenAPI with generated
+"""Fuzzing: schemathesis drives every Admin API and /api/v2 operation of our own OpenAPI with generated
 requests, valid and not, authenticated as a real site, on the suite's database (SQLite, and
 PostgreSQL with ``SYLLABUS_TEST_DATABASE_URL``). No answer may be a 5xx, and every answer must
 be one our document describes (its body schema and headers).
@@ -24,6 +24,7 @@ from schemathesis.checks import (
 )
 
 from syllabus.api import ADMIN_PREFIX
+from syllabus.kit.routing import V2_PREFIX
 from tests.contract.harness import SERVED
 from tests.support import SiteClient
 
@@ -38,19 +39,23 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
 ]
-SCHEMA = schemathesis.openapi.from_dict(SERVED).include(path_regex=f"^{ADMIN_PREFIX}/")
+SITE_APIS = (ADMIN_PREFIX, V2_PREFIX)
+SCHEMA = schemathesis.openapi.from_dict(SERVED).include(
+    path_regex=f"^({ADMIN_PREFIX}|{V2_PREFIX})/"
+)
 OPERATIONS = {
     operation.label: operation for operation in (r.ok() for r in SCHEMA.get_all_operations())
 }
 
 
-def test_every_admin_operation_is_fuzzed() -> None:
+def test_every_site_api_operation_is_fuzzed() -> None:
     assert "GET /api/public/v1/users" in OPERATIONS
+    assert "POST /api/v2/webhooks" in OPERATIONS
     assert len(OPERATIONS) == len(
         [
             method
             for path, methods in SERVED["paths"].items()
-            if path.startswith(ADMIN_PREFIX + "/")
+            if path.startswith(tuple(prefix + "/" for prefix in SITE_APIS))
             for method in methods
         ]
     )

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from syllabus.auth import SiteRef
 from syllabus.config import Settings
 from syllabus.context import Scope
 from syllabus.db import Database
 from syllabus.kit.wire import Wire
-from syllabus.models import Site
+from syllabus.models import DeliveryAttempt, Site, WebhookDelivery
+from syllabus.models.base import stamp
 from syllabus.seed.generator import seed_site
+from tests.deliveries.helpers import subscribe
 from tests.factories import make_oauth_app
 from tests.registry import wires
 from tests.support import SiteClient
@@ -28,16 +31,29 @@ def test_the_registry_finds_the_wires() -> None:
     )
 
 
+def log_an_attempt(session: Session) -> None:
+    delivery = session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id.desc())).first()
+    assert delivery is not None
+    attempt = DeliveryAttempt(
+        delivery_id=delivery.id, number=1, status_code=None, latency_ms=3, error="refused"
+    )
+    stamp(attempt, delivery.site_id, delivery.created_at)
+    session.add(attempt)
+
+
 @pytest.fixture
 def seeded(site: SiteClient) -> Site:
     """A site with every kind of row: the seeder's, a user created through the API with an
-    external identity (which records an event), and an OAuth app."""
+    external identity (which records an event, queued for a webhook), an OAuth app, and an
+    attempt of the delivery."""
     with site.database.transaction() as session:
         owner = session.get_one(Site, site.id)
         seed_site(session, owner, users=30, courses=3, enrollments=40, seed=7)
+    subscribe(site, "user.signup", "http://127.0.0.1:9/hook")  # a delivery, never sent
     user = {"first_name": "E", "last_name": "V", "email": "e@v.co", "external_id": "ev-1"}
     assert site.post("/users", json=user).status_code == 201
     make_oauth_app(site, scopes=["read:users"])
+    site.db(log_an_attempt)
     return site.db(lambda session: session.get_one(Site, site.id))
 
 

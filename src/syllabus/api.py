@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends
 import syllabus
 from syllabus.context import get_api
 from syllabus.kit.routing import ADMIN_PREFIX, ResourceRouter
+from syllabus.oauth.scopes import OUT_OF_SCOPE
 
 # Packages with a router that is not part of the Admin API.
 NOT_ADMIN = frozenset({"control", "oauth"})
@@ -46,10 +47,22 @@ VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
     "required": ["errors"],
     "additionalProperties": False,
 }
+# /api/v2 maps each field to one message: {"errors": {"topic": "invalid format"}}.
+FIELD_MESSAGE_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+    "required": ["errors"],
+    "additionalProperties": False,
+}
 
 
-def _error(description: str, example: dict[str, Any]) -> dict[str, Any]:
-    schema = VALIDATION_ERROR_SCHEMA if "errors" in example else ERROR_SCHEMA
+def documented_error(
+    description: str, example: dict[str, Any], schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An error response for OpenAPI: ``example``, and a schema that admits only Thinkific's
+    bodies (by default the one ``example``'s key calls for)."""
+    if schema is None:
+        schema = VALIDATION_ERROR_SCHEMA if "errors" in example else ERROR_SCHEMA
     return {
         "description": description,
         "content": {"application/json": {"example": example, "schema": schema}},
@@ -57,12 +70,36 @@ def _error(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("Bad request", {"error": "Parameter promotion_id is required."}),
-    401: _error("Authentication failed", {"error": "Authentication Error"}),
-    404: _error("Not found", {"error": "Record not found."}),
-    413: _error("Body too large", {"error": "Request body is too large."}),
-    422: _error("Validation failed", {"errors": {"email": ["has already been taken"]}}),
-    500: _error("Unexpected failure; nothing was written", {"error": "Internal Server Error"}),
+    400: documented_error("Bad request", {"error": "Parameter promotion_id is required."}),
+    401: documented_error("Authentication failed", {"error": "Authentication Error"}),
+    404: documented_error("Not found", {"error": "Record not found."}),
+    413: documented_error("Body too large", {"error": "Request body is too large."}),
+    422: documented_error("Validation failed", {"errors": {"email": ["has already been taken"]}}),
+    500: documented_error(
+        "Unexpected failure; nothing was written", {"error": "Internal Server Error"}
+    ),
+}
+
+# What only the site APIs answer (/api/public/v1 and /api/v2), beside the common answers.
+API_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **COMMON_RESPONSES,
+    403: documented_error(
+        "An OAuth token without the operation's scope (see the OAuth security scheme)",
+        {"error": OUT_OF_SCOPE},
+    ),
+    429: {
+        **documented_error("Over the site's rate limit", {"error": "Rate Limit Exceeded"}),
+        "headers": {
+            "RateLimit-Reset": {
+                "description": "Unix time in milliseconds at which a request will next succeed.",
+                "schema": {"type": "integer"},
+            },
+            "Retry-After": {
+                "description": "Seconds until then, rounded up.",
+                "schema": {"type": "integer"},
+            },
+        },
+    },
 }
 
 
@@ -90,7 +127,7 @@ def resource_routers() -> list[ResourceRouter]:
 
 
 admin_router = APIRouter(
-    prefix=ADMIN_PREFIX, responses=COMMON_RESPONSES, dependencies=[Depends(get_api)]
+    prefix=ADMIN_PREFIX, responses=API_RESPONSES, dependencies=[Depends(get_api)]
 )
 for resource_router in resource_routers():
     admin_router.include_router(resource_router)

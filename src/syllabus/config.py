@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/syllabus.db"
 
@@ -23,6 +23,19 @@ def limit_value(value: object) -> object:
 
 # A non-negative limit where 0 (or "off") means no limit.
 Limit = Annotated[int, BeforeValidator(limit_value), Field(ge=0)]
+
+
+def seconds_list(value: object) -> object:
+    """A schedule as the environment or a flag gives it: ``"60,300,1800"``; empty: none."""
+    if isinstance(value, str):
+        return tuple(float(part) for part in value.replace(" ", "").split(",") if part)
+    return value
+
+
+# Waits in seconds, one per retry ("60,300,1800"); empty: no retry.
+Schedule = Annotated[
+    tuple[Annotated[float, Field(ge=0)], ...], NoDecode, BeforeValidator(seconds_list)
+]
 
 # Thinkific's limits per site (FIDELITY §5.1): the defaults.
 THINKIFIC_RATE_LIMIT = 120
@@ -53,6 +66,15 @@ class Settings(BaseSettings):
     # The key OAuth app secrets are derived from. Unset: one made at migration, kept in the
     # database (set it, so that a database dump alone cannot recover app secrets).
     secret_key: str | None = None
+    # Webhook deliveries: `serve` sends them in process unless this is off (then `syllabus
+    # worker` does); each retry waits the next of `webhook_retries` (FIDELITY §10 #1: one try
+    # and three retries after 1, 5 and 30 minutes); a receiver has `webhook_timeout` seconds.
+    deliver_webhooks: bool = True
+    webhook_retries: Schedule = (60.0, 300.0, 1800.0)
+    webhook_timeout: Annotated[float, Field(gt=0)] = 10.0
+    # Thinkific's rule for target URLs: https only, no localhost. Off by default, for local
+    # receivers.
+    strict_webhook_urls: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -171,6 +171,10 @@ class Database:
             with self.sessionmaker() as session, session.begin():
                 if write and self.is_sqlite:
                     session.connection()
+                elif not write and not self.is_sqlite:
+                    # One snapshot for every statement of a read: a page's count, its rows and
+                    # their children agree even while writers commit (SQLite reads are snapshots).
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
                 yield session
         finally:
             _may_wait.reset(wait_token)

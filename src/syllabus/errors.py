@@ -9,7 +9,8 @@
   * ``RouteNotFound`` (404 ``{"error": "No route matches [GET] \\"/path\\""}``)
   * ``PayloadTooLarge`` (413 ``{"error": message}``)
   * ``DatabaseBusy`` (503 ``{"error": message}``, ``Retry-After: 1``)
-  * ``Unprocessable`` (422 ``{"errors": {"field": ["message"]}}`` or ``{"errors": ["message"]}``)
+  * ``Unprocessable`` (422 ``{"errors": {"field": ["message"]}}`` or ``{"errors": ["message"]}``;
+    ``/api/v2`` maps each field to one message, ``{"errors": {"field": "message"}}``)
 
 Services raise these; one handler renders them. FastAPI's own request-validation errors are
 translated here too, into Rails-style messages ("can't be blank", "is not a number"), because no
@@ -98,11 +99,12 @@ class DatabaseBusy(ApiError):
 
 
 class Unprocessable(ApiError):
-    """422. Most endpoints answer a field map; a few (enrollments, group users) a list."""
+    """422. Most endpoints answer a field map; a few (enrollments, group users) a list; the
+    ``/api/v2`` webhooks a map of one message per field (FIDELITY §5)."""
 
     status_code = 422
 
-    def __init__(self, errors: dict[str, list[str]] | list[str]) -> None:
+    def __init__(self, errors: dict[str, list[str]] | dict[str, str] | list[str]) -> None:
         super().__init__("Unprocessable Entity")
         self.errors = errors
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from syllabus import __version__
 from syllabus.api import admin_router
+from syllabus.api_v2 import v2_router
 from syllabus.config import Settings, get_settings
 from syllabus.control.router import router as control_router
 from syllabus.db import Database
@@ -21,11 +22,14 @@ from syllabus.docs import install_docs
 from syllabus.errors import CatchUnhandled, install_error_handlers
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
-from syllabus.kit.routing import ADMIN_PREFIX
+from syllabus.kit.routing import ADMIN_PREFIX, V2_PREFIX
 from syllabus.oauth.control import router as oauth_control_router
 from syllabus.oauth.router import router as oauth_router
 from syllabus.oauth.scopes import oauth_security_scheme, scope_for
 from syllabus.ratelimit.middleware import RateLimit
+from syllabus.simulate.control import router as simulate_control_router
+from syllabus.webhooks.control import router as deliveries_router
+from syllabus.webhooks.worker import DeliveryWorker
 
 GIL_SWITCH_SECONDS = 0.001
 
@@ -44,7 +48,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # What startup built lives as long as the process: keep it out of the collector's scans,
         # which otherwise pause every thread for tens of milliseconds on a full collection.
         gc.freeze()
+        # Webhook deliveries, in this process unless `syllabus worker` runs them elsewhere.
+        worker = DeliveryWorker(database, settings) if settings.deliver_webhooks else None
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            await worker.stop()
         database.dispose()
 
     app = FastAPI(
@@ -63,9 +73,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     install_error_handlers(app)
     app.include_router(admin_router)
+    app.include_router(v2_router)
     app.include_router(control_router)
     app.include_router(oauth_router)
     app.include_router(oauth_control_router)
+    app.include_router(simulate_control_router)
+    app.include_router(deliveries_router)
     install_docs(app)
     app.add_middleware(IgnoreTrailingSlash)
     app.add_middleware(
@@ -107,7 +120,7 @@ def _install_openapi(app: FastAPI) -> None:
         schema["components"]["securitySchemes"]["AdminToken"] = {"type": "http", "scheme": "bearer"}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
-                if path.startswith(ADMIN_PREFIX):
+                if path.startswith((ADMIN_PREFIX, V2_PREFIX)):
                     operation["security"] = [
                         {"ApiKey": [], "Subdomain": []},
                         {"Bearer": []},

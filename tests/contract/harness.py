@@ -1,5 +1,7 @@
-"""The contract harness: every operation we serve under /api/public/v1, exercised over HTTP and
-checked against our own OpenAPI document (tests/contract/test_openapi_responses.py runs them).
+"""The contract harness: every operation we serve under /api/public/v1 and /api/v2, exercised
+over HTTP and checked against our own OpenAPI document (tests/contract/test_openapi_responses.py
+runs them). Admin API operations are named without their prefix (``GET /users``), /api/v2 ones
+with theirs (``GET /api/v2/webhooks``).
 
 Each resource registers its exercises next to its own tests, in ``tests/<resource>/contract.py``,
 with ``@exercise("GET /users")``; ``discover()`` imports every such module, so no file here grows
@@ -13,7 +15,8 @@ What an exercise must cover is derived from the operation itself:
 * always a success (2xx) and a 401;
 * a path with parameters: a 404;
 * a request body: a 400 (a body that is not a JSON object) and a 422;
-* a list (``page`` and ``limit`` parameters): a walk through every page (``page_through``).
+* a list (``page`` and ``limit`` parameters): a walk through every page (``page_through``);
+  a v2 list (``next`` and ``limit``): a walk along its cursor (``cursor_through``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sqlalchemy import func, select
 
 from syllabus.api import ADMIN_PREFIX
 from syllabus.config import Settings
+from syllabus.kit.routing import V2_PREFIX
 from syllabus.main import create_app
 from syllabus.models import User
 from tests.openapi_validator import assert_matches_openapi, find_operation
@@ -41,6 +45,7 @@ AUTHENTICATION_ERROR = {"error": "Authentication Error"}
 RECORD_NOT_FOUND = {"error": "Record not found."}
 NOT_AN_OBJECT = {"error": "The request body must be a JSON object."}
 PAGINATION_KEYS = set(PAGINATION_FIELDS)
+CURSOR_PAGE_KEYS = {"has_next", "next_page", "page_items", "total_items"}
 
 
 def _served_openapi() -> dict[str, Any]:
@@ -56,10 +61,16 @@ def operations_of(openapi: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted(
         (method.upper(), template.removeprefix(ADMIN_PREFIX))
         for template, operations in openapi["paths"].items()
-        if template.startswith(ADMIN_PREFIX + "/")
+        if template.startswith((ADMIN_PREFIX + "/", V2_PREFIX + "/"))
         for method in operations
         if method in METHODS
     )
+
+
+def url_of(path: str) -> str:
+    """The path an operation's (or a call's) ``path`` names: an /api/v2 path is whole, any other
+    is under the Admin API's prefix."""
+    return path if path.startswith(V2_PREFIX + "/") else PREFIX + path
 
 
 _PARAMETER = re.compile(r"\{[^}]*\}")
@@ -104,8 +115,9 @@ class Contract:
         ``expect`` is the whole expected JSON body, or a predicate on it. 401 and 404 default to
         Thinkific's bodies; every other 4xx must say what it expects.
         """
-        operation = find_operation(self.openapi, self.method, PREFIX + path)
-        assert operation.template == ADMIN_PREFIX + self.template, (
+        url = url_of(path)
+        operation = find_operation(self.openapi, self.method, url)
+        assert operation.template == url_of(self.template), (
             f"{self.method} {path} reaches {operation.template}, not the operation under test"
         )
         headers = {
@@ -115,13 +127,13 @@ class Contract:
             "other subdomain": {**self.site.headers, "X-Auth-Subdomain": self.other_site.subdomain},
         }[credentials]
         response = self.site.http.request(
-            self.method, PREFIX + path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs
+            self.method, url, headers={**headers, **kwargs.pop("headers", {})}, **kwargs
         )
         self.statuses.append(response.status_code)
         assert response.status_code == status, (
             f"{self.method} {path}: expected {status}, got {response.status_code}: {response.text}"
         )
-        assert_matches_openapi(self.openapi, self.method, PREFIX + path, response)
+        assert_matches_openapi(self.openapi, self.method, url, response)
         if expect is None:
             expect = {401: AUTHENTICATION_ERROR, 404: RECORD_NOT_FOUND}.get(status)
         if expect is None and status >= 400:
@@ -135,6 +147,11 @@ class Contract:
             assert set(body) == {"items", "meta"}
             assert set(body["meta"]) == {"pagination"}
             assert set(body["meta"]["pagination"]) == PAGINATION_KEYS
+        if status == 200 and self.is_cursor_list:
+            body = response.json()
+            assert set(body) == {"items", "meta"}
+            assert set(body["meta"]) == {"page"}
+            assert set(body["meta"]["page"]) == CURSOR_PAGE_KEYS
         return response
 
     def unauthorized(self, path: str, **kwargs: Any) -> None:
@@ -162,10 +179,38 @@ class Contract:
         }
         self.paged = True
 
+    def cursor_through(self, path: str, expected_ids: list[str], *, limit: int = 2) -> None:
+        """Walk a v2 list along its ``next`` cursor, from the first page to the last; compare
+        ids and ``meta.page`` on each. A ``page`` parameter changes nothing."""
+        total = len(expected_ids)
+        cursor = ""
+        for start in range(0, max(total, 1), limit):
+            body = self.call(200, path, params={"next": cursor, "limit": limit, "page": 9}).json()
+            chunk = expected_ids[start : start + limit]
+            following = expected_ids[start + limit : start + limit + 1]
+            assert [item["id"] for item in body["items"]] == chunk
+            assert body["meta"] == {
+                "page": {
+                    "has_next": bool(following),
+                    "next_page": following[0] if following else "",
+                    "page_items": len(chunk),
+                    "total_items": total,
+                }
+            }
+            cursor = body["meta"]["page"]["next_page"]
+        assert cursor == ""
+        self.paged = True
+
+    def _query_names(self) -> set[str]:
+        return {p["name"] for p in self.spec.get("parameters", []) if p.get("in") == "query"}
+
     @property
     def is_list(self) -> bool:
-        names = {p["name"] for p in self.spec.get("parameters", []) if p.get("in") == "query"}
-        return {"page", "limit"} <= names
+        return {"page", "limit"} <= self._query_names()
+
+    @property
+    def is_cursor_list(self) -> bool:
+        return {"next", "limit"} <= self._query_names()
 
     def required_statuses(self) -> set[int]:
         required = {401}

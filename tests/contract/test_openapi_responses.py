@@ -1,7 +1,8 @@
-"""Every operation we serve under /api/public/v1 is exercised over HTTP (tests/contract/harness.py,
-with each resource's exercises in ``tests/<resource>/contract.py``) and every response is checked
-against our own OpenAPI document. The operations are discovered from ``create_app().openapi()``,
-so a new route is picked up by itself, and fails here until someone registers its exercise.
+"""Every operation we serve under /api/public/v1 and /api/v2 is exercised over HTTP
+(tests/contract/harness.py, with each resource's exercises in ``tests/<resource>/contract.py``)
+and every response is checked against our own OpenAPI document. The operations are discovered
+from ``create_app().openapi()``, so a new route is picked up by itself, and fails here until
+someone registers its exercise.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.contract.harness import (
     discover,
     operations_of,
     shape,
+    url_of,
 )
 from tests.support import SiteClient
 
@@ -41,6 +43,7 @@ def served(http: TestClient) -> dict[str, Any]:
 def test_operations_are_discovered(served: dict[str, Any]) -> None:
     assert operations_of(served) == OPERATIONS
     assert ("GET", "/users") in OPERATIONS
+    assert ("GET", "/api/v2/webhooks") in OPERATIONS
 
 
 @pytest.mark.parametrize(("method", "template"), OPERATIONS, ids=[" ".join(o) for o in OPERATIONS])
@@ -57,14 +60,15 @@ def test_responses_match_the_openapi_document(
             f"{method} {template} has no exercise: add one to EXERCISES in {__name__}, "
             "with valid data and its error cases"
         )
-    spec = served["paths"][ADMIN_PREFIX + template][method.lower()]
+    spec = served["paths"][url_of(template)][method.lower()]
     contract = Contract(method, template, spec, served, site, other_site)
     run(contract)
     seen = set(contract.statuses)
     assert any(200 <= status < 300 for status in seen), f"no success exercised: {sorted(seen)}"
     missing = contract.required_statuses() - seen
     assert not missing, f"{method} {template}: the exercise never checks {sorted(missing)}"
-    assert contract.paged or not contract.is_list, "a list must be walked with page_through"
+    listed = contract.is_list or contract.is_cursor_list
+    assert contract.paged or not listed, "a list must be walked (page_through, cursor_through)"
 
 
 def _resolver(openapi: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -141,6 +145,8 @@ ERROR_BODIES = {
     413: {"error": "Request body is too large."},
     422: {"errors": {"email": ["has already been taken"]}},
 }
+# /api/v2's 422s map each field to one message (FIDELITY §5).
+V2_ERROR_BODIES = {**ERROR_BODIES, 422: {"errors": {"topic": "invalid format"}}}
 
 
 def test_error_responses_document_thinkific_error_bodies() -> None:
@@ -154,7 +160,8 @@ def test_error_responses_document_thinkific_error_bodies() -> None:
     )
     loose: dict[str, list[str]] = {}
     for method, template in OPERATIONS:
-        responses = SERVED["paths"][ADMIN_PREFIX + template][method.lower()]["responses"]
+        responses = SERVED["paths"][url_of(template)][method.lower()]["responses"]
+        bodies = V2_ERROR_BODIES if url_of(template) == template else ERROR_BODIES
         for status in sorted(responses):
             if not status.startswith("4"):
                 continue
@@ -162,7 +169,7 @@ def test_error_responses_document_thinkific_error_bodies() -> None:
                 part.replace("~", "~0").replace("/", "~1")
                 for part in (
                     "paths",
-                    ADMIN_PREFIX + template,
+                    url_of(template),
                     method.lower(),
                     "responses",
                     status,
@@ -172,7 +179,7 @@ def test_error_responses_document_thinkific_error_bodies() -> None:
                 )
             )
             validator = Draft202012Validator({"$ref": f"urn:served#/{pointer}"}, registry=registry)
-            thinkific = ERROR_BODIES.get(int(status), {"error": "message"})
+            thinkific = bodies.get(int(status), {"error": "message"})
             if not validator.is_valid(thinkific) or validator.is_valid({"detail": "Not Found"}):
                 loose.setdefault(status, []).append(f"{method} {template}")
     assert not loose, "documented error schemas that accept {'detail': ...}:\n" + "\n".join(

@@ -17,7 +17,6 @@ from tests.oauth.helpers import REDIRECT, App, register
 from tests.servers import start_server
 from tests.support import AUTHENTICATION_ERROR, SiteClient
 
-
 pytestmark = pytest.mark.live
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
 from syllabus.db import Database
+from syllabus.errors import ApiError, Unprocessable
 from syllabus.migrate import upgrade
 
 app = typer.Typer(
@@ -60,3 +61,14 @@ def unit_of_work(database_url: str | None, *, write: bool = True) -> Iterator[Se
 def fail(message: str) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}")
     return typer.Exit(code=1)
+
+
+def problems_of(error: ApiError) -> str:
+    """What a refused request says, on one line: the error, or each field's messages."""
+    if not isinstance(error, Unprocessable):
+        return error.message
+    if isinstance(error.errors, list):
+        return "; ".join(error.errors)
+    return "; ".join(
+        f"{field}: {message}" for field, messages in error.errors.items() for message in messages
+    )

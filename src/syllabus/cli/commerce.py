@@ -12,21 +12,18 @@ import orjson
 import typer
 from rich.markup import escape
 
-from syllabus.cli.app import DatabaseUrlOption, app, fail, settings_for, unit_of_work
+from syllabus.cli.app import (
+    DatabaseUrlOption,
+    app,
+    fail,
+    problems_of,
+    settings_for,
+    unit_of_work,
+)
 from syllabus.context import Scope
-from syllabus.errors import ApiError, Unprocessable
+from syllabus.errors import ApiError
 from syllabus.orders.service import CheckoutService
 from syllabus.sites.service import SiteError, get_site
-
-
-def _problems(error: ApiError) -> str:
-    if not isinstance(error, Unprocessable):
-        return error.message
-    if isinstance(error.errors, list):
-        return "; ".join(error.errors)
-    return "; ".join(
-        f"{field}: {message}" for field, messages in error.errors.items() for message in messages
-    )
 
 
 @app.command("checkout")
@@ -48,5 +45,5 @@ def checkout_command(
     except SiteError as error:
         raise fail(escape(str(error))) from error
     except ApiError as error:
-        raise fail(escape(_problems(error))) from error
+        raise fail(escape(problems_of(error))) from error
     typer.echo(orjson.dumps(order, option=orjson.OPT_INDENT_2).decode())

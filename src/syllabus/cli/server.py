@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from uvicorn.config import LOGGING_CONFIG
 
 from syllabus.cli.app import DatabaseUrlOption, app, console, fail, settings_for
 from syllabus.config import Settings
@@ -29,6 +31,17 @@ def invalid_settings(error: ValidationError) -> str:
         f"{problem.get('input')!r}: {problem['msg']}"
         for problem in error.errors()
     )
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, with our own loggers (webhook deliveries, rate limits) beside its."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["syllabus"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
+    return config
 
 
 @app.command()
@@ -88,6 +101,36 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    deliver_webhooks: Annotated[
+        bool | None,
+        typer.Option(
+            "--deliver-webhooks/--no-deliver-webhooks",
+            envvar="SYLLABUS_DELIVER_WEBHOOKS",
+            help="Send webhook deliveries in this server (default), or leave them to "
+            "`syllabus worker`.",
+            show_default=False,
+        ),
+    ] = None,
+    webhook_retries: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_WEBHOOK_RETRIES",
+            help="Seconds before each retry of a failed delivery (default 60,300,1800).",
+        ),
+    ] = None,
+    webhook_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="SYLLABUS_WEBHOOK_TIMEOUT", help="Seconds a receiver has to answer (default 10)."
+        ),
+    ] = None,
+    strict_webhook_urls: Annotated[
+        bool,
+        typer.Option(
+            envvar="SYLLABUS_STRICT_WEBHOOK_URLS",
+            help="Thinkific's rule for webhook URLs: https only, no localhost.",
+        ),
+    ] = False,
 ) -> None:
     """Migrate the database, then serve the API."""
     # Worker processes build their app from the environment, so flags travel through it.
@@ -101,6 +144,10 @@ def serve(
         "SYLLABUS_REDIS_URL": redis_url,
         "SYLLABUS_OAUTH_AUTO_APPROVE": "1" if oauth_auto_approve else None,
         "SYLLABUS_SECRET_KEY": secret_key,
+        "SYLLABUS_DELIVER_WEBHOOKS": None if deliver_webhooks is None else str(deliver_webhooks),
+        "SYLLABUS_WEBHOOK_RETRIES": webhook_retries,
+        "SYLLABUS_WEBHOOK_TIMEOUT": None if webhook_timeout is None else str(webhook_timeout),
+        "SYLLABUS_STRICT_WEBHOOK_URLS": "1" if strict_webhook_urls else None,
     }
     os.environ.update({name: value for name, value in chosen.items() if value is not None})
     try:
@@ -122,6 +169,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        log_config=log_config(log_level),
         access_log=False,
         loop="uvloop",
         http="httptools",

@@ -6,7 +6,7 @@ import hmac
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,6 +15,8 @@ from syllabus.db import Database
 from syllabus.errors import AuthenticationError
 from syllabus.kit.body import raise_deferred
 from syllabus.kit.responses import json_response, no_content
+
+CONTROL_PREFIX = "/_syllabus"
 
 T = TypeVar("T")
 
@@ -62,3 +64,16 @@ async def get_admin(request: Request) -> Admin:
 
 
 AdminDep = Annotated[Admin, Depends(get_admin)]
+
+
+def control_router(prefix: str = CONTROL_PREFIX) -> APIRouter:
+    """A router of control-plane operations: under ``/_syllabus``, in the "Control plane" tag,
+    every route guarded by the admin token. Each module of operations makes its own."""
+    from syllabus.api import COMMON_RESPONSES  # the API module imports the routers' packages
+
+    return APIRouter(
+        prefix=prefix,
+        tags=["Control plane"],
+        responses=COMMON_RESPONSES,
+        dependencies=[Depends(get_admin)],
+    )

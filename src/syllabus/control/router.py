@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import Body, Request
 from starlette.responses import Response
 
-from syllabus.api import COMMON_RESPONSES
 from syllabus.control import service
-from syllabus.control.context import AdminDep, get_admin
+from syllabus.control.context import AdminDep, control_router
 from syllabus.control.schemas import (
     CheckoutRequest,
     ClockRead,
@@ -36,12 +35,7 @@ from syllabus.pagination import Page, PageParamsDep
 from syllabus.product_publish_requests.schemas import ProductPublishRequestRead
 from syllabus.seed.generator import SeedSummary
 
-router = APIRouter(
-    prefix="/_syllabus",
-    tags=["Control plane"],
-    responses=COMMON_RESPONSES,
-    dependencies=[Depends(get_admin)],
-)
+router = control_router()
 
 
 @router.post("/sites", status_code=201, response_model=SiteCreated)

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 from syllabus.clock import clock
 from syllabus.config import limit_value
 from syllabus.events.topics import is_deliverable
+from syllabus.events.v2 import EventV2Read
 from syllabus.kit.schemas import DbInt, RequestSchema, ResponseSchema, Text, Timestamp
 from syllabus.kit.wire import From
 from syllabus.models import Event, Site
@@ -100,12 +101,9 @@ def _internal(resource: str, action: str) -> bool:
     return not is_deliverable(f"{resource}.{action}")
 
 
-class EventRead(ResponseSchema):
-    id: Annotated[str, From(Event.public_id_of, Event.created_at, Event.id)]
-    resource: str
-    action: str
-    created_at: Timestamp
-    payload: dict[str, Any]
+class EventRead(EventV2Read):
+    """An event as the Events API serves it, and whether it is internal."""
+
     internal: Annotated[
         bool,
         From(_internal, Event.resource, Event.action),

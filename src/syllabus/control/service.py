@@ -35,6 +35,7 @@ from syllabus.product_publish_requests.service import ProductPublishRequestServi
 from syllabus.seed.generator import SeedError, SeedSummary, seed_site
 from syllabus.seed.loader import LoadError, load_content, parse_content
 from syllabus.sites import service as sites
+from syllabus.webhooks.outbox import follow_site_clock
 
 
 def _site(session: Session, subdomain: str) -> Site:
@@ -96,12 +97,15 @@ def set_clock(session: Session, subdomain: str, data: ClockUpdate) -> JSONObject
     if len(given) != 1:
         raise Unprocessable({"base": ["set exactly one of now, offset_seconds, advance_seconds"]})
     site = _site(session, subdomain)
+    before = site.clock_offset_seconds
     if data.now is not None:
         site.clock_offset_seconds = (data.now - clock.now()) / timedelta(seconds=1)
     elif data.offset_seconds is not None:
         site.clock_offset_seconds = data.offset_seconds
     elif data.advance_seconds is not None:
         site.clock_offset_seconds += data.advance_seconds
+    # Pending webhook retries come due as the site's time passes.
+    follow_site_clock(session, site.id, site.clock_offset_seconds - before)
     # The offset travels with cached credentials (auth.py): make this process see it at once.
     forget_credentials()
     return repository.read(session, CLOCK, site)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from syllabus.errors import found
-from syllabus.events.topics import InternalTopic, Topic
+from syllabus.events.topics import InternalTopic, Topic, is_deliverable
 from syllabus.models import Event
+from syllabus.webhooks.outbox import fan_out
 
 if TYPE_CHECKING:
     from syllabus.context import Scope
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def record(scope: Scope, topic: Topic | InternalTopic, payload: dict[str, Any]) -> Event | None:
-    """One event of ``topic``; ``payload`` is that topic's webhook payload (events/topics.py).
+    """One event of ``topic``; ``payload`` is that topic's webhook payload (events/topics.py),
+    queued for delivery to the site's subscriptions of ``topic`` (webhooks/outbox.py).
 
     A quiet unit of work (seeding) records nothing."""
     if scope.quiet:
@@ -29,6 +31,8 @@ def record(scope: Scope, topic: Topic | InternalTopic, payload: dict[str, Any]) 
         created_at=scope.now,
     )
     scope.session.add(event)
+    if is_deliverable(topic):
+        fan_out(scope, event, topic)
     return event
 
 

@@ -84,6 +84,9 @@ InternalTopic = Literal[
     "product_publish_request.created",
     "product_publish_request.approved",
     "product_publish_request.denied",
+    "webhook.created",
+    "webhook.updated",
+    "webhook.deleted",
 ]
 
 TOPICS: frozenset[str] = frozenset(get_args(Topic))

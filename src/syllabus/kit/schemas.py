@@ -1,6 +1,9 @@
 """Pydantic bases and the wire encodings of FIDELITY §6.
 
 * ``Timestamp``: UTC, milliseconds, ``Z`` (``2024-02-22T20:32:52.726Z``).
+* ``NanoTimestamp``: the ``/api/v2`` form, RFC 3339 as Go's ``time.RFC3339Nano`` prints it: the
+  fraction without its trailing zeros (none when it is zero), here in UTC
+  (``2024-02-22T20:32:52.72605Z``).
 * ``DecimalString``: decimals as JSON strings, Rails ``BigDecimal#to_s`` style (``"1.0"``).
 * ``DbInt``: an integer that fits a 64-bit column; a larger one is a 422, never a database error.
 * ``PathId``: the ``{id}`` of a path: ASCII digits that fit a 64-bit column. Anything else fails
@@ -25,6 +28,13 @@ def format_timestamp(value: datetime) -> str:
     return value.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
+def format_nano_timestamp(value: datetime) -> str:
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    seconds = value.replace(microsecond=0, tzinfo=None).isoformat()
+    fraction = f"{value.microsecond:06d}".rstrip("0")
+    return seconds + (f".{fraction}" if fraction else "") + "Z"
+
+
 def format_decimal(value: Decimal | float | int) -> str:
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else "0.0"
@@ -42,6 +52,7 @@ def _as_utc(value: Any) -> Any:
 
 
 Timestamp = Annotated[datetime, PlainSerializer(format_timestamp, return_type=str)]
+NanoTimestamp = Annotated[datetime, PlainSerializer(format_nano_timestamp, return_type=str)]
 DecimalString = Annotated[Decimal | float, PlainSerializer(format_decimal, return_type=str)]
 DbInt = Annotated[int, Field(ge=-INT64_MAX, le=INT64_MAX)]
 Text = Annotated[str, Field(max_length=255)]
@@ -58,6 +69,15 @@ def path_id(text: str) -> int | None:
         return None
     value = int(text)
     return value if value <= INT64_MAX else None
+
+
+def public_id_row(text: str) -> int | None:
+    """The row id in a 23-digit public id (a webhook's, an event's: ``Event.public_id_of``,
+    ``YYYYMMDDhhmmss`` and nine digits of the row id), or None for anything else. The row found
+    must have ``text`` as its own public id: the caller checks."""
+    if len(text) != 23 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text[14:])
 
 
 def _path_id(value: Any) -> Any:

@@ -15,11 +15,13 @@ from syllabus.models.instructor import Instructor
 from syllabus.models.oauth import OAuthApp, OAuthCode, ServerSecret
 from syllabus.models.order import ExternalOrder, ExternalOrderTransaction, Order, OrderItem
 from syllabus.models.product import Product, ProductPrice, related_products
+from syllabus.models.progress import LessonCompletion, QuizAttempt
 from syllabus.models.promotion import Coupon, Promotion, promotion_products
 from syllabus.models.publish_request import ProductPublishRequest
 from syllabus.models.site import Credential, Site
 from syllabus.models.site_script import SiteScript
 from syllabus.models.user import ROLES, User
+from syllabus.models.webhook import DeliveryAttempt, Webhook, WebhookDelivery
 
 __all__ = [
     "CONTENTABLE_TYPES",
@@ -35,6 +37,7 @@ __all__ = [
     "Credential",
     "CustomProfileField",
     "CustomProfileFieldDefinition",
+    "DeliveryAttempt",
     "Enrollment",
     "Event",
     "ExternalOrder",
@@ -42,6 +45,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "Instructor",
+    "LessonCompletion",
     "OAuthApp",
     "OAuthCode",
     "Order",
@@ -50,11 +54,14 @@ __all__ = [
     "ProductPrice",
     "ProductPublishRequest",
     "Promotion",
+    "QuizAttempt",
     "Record",
     "ServerSecret",
     "Site",
     "SiteScript",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "bundle_courses",
     "collection_memberships",
     "course_admins",

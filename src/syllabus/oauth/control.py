@@ -3,13 +3,11 @@ token like the rest of ``/_syllabus``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.api import COMMON_RESPONSES
 from syllabus.config import Settings
-from syllabus.control.context import AdminDep, get_admin
+from syllabus.control.context import AdminDep, control_router
 from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject, Wire
@@ -19,12 +17,7 @@ from syllabus.oauth.schemas import AppCreate, AppCreated, AppRead
 from syllabus.pagination import Page, PageParams, PageParamsDep
 from syllabus.sites.service import find_site
 
-router = APIRouter(
-    prefix="/_syllabus",
-    tags=["Control plane"],
-    responses=COMMON_RESPONSES,
-    dependencies=[Depends(get_admin)],
-)
+router = control_router()
 
 APP = Wire(AppRead, OAuthApp)
 
