@@ -28,7 +28,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import anchors, dataset, limiter, report
+from bench import anchors, dataset, limiter, report, webhooks
 from bench.procs import (
     BenchError,
     ManagedProcess,
@@ -53,6 +53,7 @@ USERS_BY_ID = "GET /users/{id}"
 USERS_BY_EMAIL = "GET /users?query[email]"
 ENROLLMENTS_LIST = "GET /enrollments?query[course_id]&page=N"
 USERS_CREATE = "POST /users"
+USERS_CREATE_DELIVERED = "POST /users, user.signup delivered"
 PRODUCTS_LIST = "GET /products"
 BY_COUPON = "GET /promotions/by_coupon"
 CHECKOUT = "POST /_syllabus/.../checkout"
@@ -496,6 +497,32 @@ class Bench:
                 script_args=(f"{self.run_token}-{{phase}}",),  # unique per wrk invocation
                 probe=info,
                 server_pid=pid,
+            )
+            self.run_delivered_writes(port, headers, pid, info)
+
+    def run_delivered_writes(
+        self, port: int, headers: dict[str, str], pid: int, info: dict[str, Any]
+    ) -> None:
+        """POST /users again with an active subscription: every write's event is delivered by
+        the server's worker while wrk runs, so the difference is what delivery costs writes."""
+        with webhooks.receiver() as hook, webhooks.subscribed(port, headers, hook.url):
+            result = self.wrk(
+                self.syllabus,
+                USERS_CREATE_DELIVERED,
+                port,
+                f"{API}/users",
+                headers,
+                script="post_users.lua",
+                script_args=(f"{self.run_token}-delivered-{{phase}}",),
+                probe=info,
+                server_pid=pid,
+            )
+            deadline = time.monotonic() + 30
+            while hook.count < result.requests and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.notes.append(
+                f"{USERS_CREATE_DELIVERED}: {hook.count:,} deliveries received for "
+                f"{result.requests:,} users created in the measured run and its warm-up"
             )
 
     def run_commerce(self, port: int, headers: dict[str, str], pid: int) -> None:

@@ -344,9 +344,10 @@ class TestLoadExample:
                 "Apollo Team": ["ada@example.com", "margaret@example.com"],
                 "Founders Circle": ["alan@example.com", "grace@example.com", "linus@example.com"],
             }
-            # Only the products and the orders (through checkout) record events.
+            # Only the courses, the products and the orders (through checkout) record events.
             events = session.scalars(select(Event).where(Event.site_id == site.id)).all()
             assert {(event.resource, event.action) for event in events} == {
+                ("course", "created"),
                 ("product", "created"),
                 ("order", "created"),
                 ("enrollment", "created"),
@@ -833,8 +834,10 @@ class TestLoadCommerce:
             ("ada@example.com", "Algorithms (Coming Soon)", NOW_TEXT),
         }
         topics = [f"{e['resource']}.{e['action']}" for e in events_of(site)]
+        # Each course's product, then the course (three courses); then the bundle's product.
         assert topics == [
-            *["product.created"] * 4,
+            *["product.created", "course.created"] * 3,
+            "product.created",
             "order.created",
             "enrollment.created",
             "enrollment.created",
@@ -975,8 +978,10 @@ class TestLoadCommerce:
         new = events_of(site)[before:]
         assert (new[0]["resource"], new[0]["action"]) == ("product", "updated")
         assert new[0]["payload"] == alphabetical(updated)
+        # The course of the product, touched; then checkout's order.
         assert [(e["resource"], e["action"]) for e in new[1:] if e["resource"] != "enrollment"] == [
-            ("order", "created")
+            ("course", "updated"),
+            ("order", "created"),
         ]
 
     def test_a_file_can_set_the_default_categorys_products(
@@ -1121,8 +1126,10 @@ class TestLoadCommerce:
         body = product_body(made, product_prices=[price_body(price, "Old")])
         assert_answers(site.get(f"/products/{made.product_id}"), 200, body)
         events = events_of(site)
+        # The course is touched with its product: course.updated, the course as the API has it.
         assert [(e["resource"], e["action"], e["payload"]) for e in events] == [
-            ("product", "updated", alphabetical(body))
+            ("product", "updated", alphabetical(body)),
+            ("course", "updated", alphabetical(site.get(f"/courses/{course}").json())),
         ]
         again = load(file)
         assert "nothing changed" in one_line(again.stdout)
@@ -1338,7 +1345,12 @@ class TestLoadPeople:
         # A request changes nothing about its product.
         assert status_of(site, "algorithms-preview") == "draft"
         events = {(e["resource"], e["action"]) for e in events_of(site)}
-        assert events == {("product", "created"), ("order", "created"), ("enrollment", "created")}
+        assert events == {
+            ("course", "created"),
+            ("product", "created"),
+            ("order", "created"),
+            ("enrollment", "created"),
+        }
 
     def test_the_api_serves_the_examples_people(
         self, load: Loader, http: TestClient, database: Database, now: list[datetime]

@@ -26,6 +26,7 @@ from tests.deliveries.helpers import (
     signature,
     subscribe,
 )
+from tests.factories import make_course, make_oauth_app, make_oauth_token, make_user
 from tests.support import SiteClient
 
 
@@ -243,3 +244,70 @@ def test_advancing_the_sites_clock_brings_its_retries_forward(
     # The other site's retry still waits for the wall clock.
     assert deliveries(other_site)[0]["status"] == "pending"
     assert len(deliveries(other_site)[0]["log"]) == 1
+
+
+def test_registered_through_the_api_an_enrollment_arrives_signed_within_a_second(
+    site: SiteClient, receiver: Receiver
+) -> None:
+    headers = {"Authorization": f"Bearer {site.key}"}
+    webhook = {"topic": "enrollment.created", "target_url": receiver.url}
+    created = site.http.post("/api/v2/webhooks", json=webhook, headers=headers)
+    assert created.status_code == 201, created.text
+    course = make_course(site)
+    user = make_user(site)
+    started = time.monotonic()
+    enrolled = site.post(
+        "/enrollments",
+        json={"user_id": user, "course_id": course, "activated_at": "2026-01-01T00:00:00Z"},
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    [got] = receiver.wait_for(1, seconds=1.0)
+    assert time.monotonic() - started < 1.0
+    assert got.headers["X-Thinkific-Hmac-Sha256"] == signature(got.body, site.key)
+    body = json.loads(got.body)
+    assert (body["resource"], body["action"]) == ("enrollment", "created")
+    assert body["payload"]["id"] == enrolled.json()["id"]
+    assert body["payload"]["free_trial"] is False
+    assert body["payload"]["course"]["id"] == course
+    assert body["payload"]["user"]["id"] == user
+
+
+def test_an_oauth_apps_webhook_is_signed_with_its_client_secret(
+    site: SiteClient, receiver: Receiver
+) -> None:
+    client_id, secret = make_oauth_app(site)
+    token = make_oauth_token(site, ["write:webhooks", "write:users"], client_id=client_id)
+    headers = {"Authorization": f"Bearer {token}"}
+    webhook = {"topic": "user.signup", "target_url": receiver.url}
+    assert site.http.post("/api/v2/webhooks", json=webhook, headers=headers).status_code == 201
+    site.post("/users", json=USER)
+    [got] = receiver.wait_for(1)
+    assert got.headers["X-Thinkific-Hmac-Sha256"] == signature(got.body, secret)
+    assert got.headers["X-Thinkific-Hmac-Sha256"] != signature(got.body, site.key)
+
+
+def test_a_deleted_webhook_sends_nothing_more(
+    site: SiteClient, receiver: Receiver, wall: WallClock
+) -> None:
+    headers = {"Authorization": f"Bearer {site.key}"}
+    webhook = {"topic": "user.signup", "target_url": receiver.url}
+    created = site.http.post("/api/v2/webhooks", json=webhook, headers=headers).json()
+    receiver.answer(500)
+    site.post("/users", json=USER)
+    settled(site, 1)
+    gone = site.http.delete(f"/api/v2/webhooks/{created['id']}", headers=headers)
+    assert gone.status_code == 204
+    wall.advance(3600)
+    time.sleep(3 * POLL_SECONDS)
+    assert len(receiver.received) == 1
+    [cancelled] = deliveries(site)
+    assert (cancelled["status"], cancelled["webhook_id"]) == ("cancelled", None)
+    refused = site.http.post(
+        f"/_syllabus/sites/{site.subdomain}/deliveries/{cancelled['id']}/redeliver", headers=ADMIN
+    )
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "errors": {
+            "base": ["its webhook was deleted: there is nothing to sign it with or send it to"]
+        }
+    }

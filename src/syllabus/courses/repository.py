@@ -10,6 +10,9 @@ _ADMINISTRATOR_IDS = Children.linked(course_admins.c.course_id, course_admins.c.
 # A course body's child lists: every list of course bodies (a bundle's courses too) fills them.
 COURSE_CHILDREN = {"administrator_user_ids": _ADMINISTRATOR_IDS, "chapter_ids": CHAPTER_IDS}
 COURSE = Wire(CourseRead, Course, children=COURSE_CHILDREN)
+# course.created and course.updated (what `syllabus load` and the control plane's load write):
+# the course with alphabetical keys.
+COURSE_PAYLOAD = COURSE.alphabetical()
 
 
 class CourseRepository(Repository[Course]):

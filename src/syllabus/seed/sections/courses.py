@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 from sqlalchemy import delete, func, select
 
+from syllabus.courses.repository import COURSE_PAYLOAD, CourseRepository
 from syllabus.errors import found
 from syllabus.events.recorder import record
 from syllabus.events.topics import Topic
@@ -129,7 +130,12 @@ class Courses(Section[CourseSpec]):
         topic = write_product(load, row, spec, MIRRORED)
         if spec.chapters is not None:
             changed = _chapters(load, row, spec.chapters) or changed
-        return settle(load, row, creating, changed, topic)
+        changed = settle(load, row, creating, changed, topic)
+        if creating or changed:
+            load.session.flush()
+            course = CourseRepository(load.scope).read(row.id, COURSE_PAYLOAD)
+            record(load.scope, "course.created" if creating else "course.updated", found(course))
+        return changed
 
 
 # --- products: what the site sells, a course's or a bundle's --------------------------------
