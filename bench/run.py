@@ -54,6 +54,7 @@ USERS_BY_EMAIL = "GET /users?query[email]"
 ENROLLMENTS_LIST = "GET /enrollments?query[course_id]&page=N"
 USERS_CREATE = "POST /users"
 USERS_CREATE_DELIVERED = "POST /users, user.signup delivered"
+USERS_CREATE_BY_WORKER = "POST /users, delivered by syllabus worker"
 PRODUCTS_LIST = "GET /products"
 BY_COUPON = "GET /promotions/by_coupon"
 CHECKOUT = "POST /_syllabus/.../checkout"
@@ -500,20 +501,49 @@ class Bench:
             )
             self.run_delivered_writes(port, headers, pid, info)
 
+    def bench_separate_worker(self, data: dataset.Dataset) -> None:
+        """POST /users with its deliveries sent by `syllabus worker`, another process, as a
+        deployment runs them: the server only writes the outbox rows."""
+        if "user_id" not in self.ids:
+            return
+        env = {"SYLLABUS_DELIVER_WEBHOOKS": "0"}
+        process, port = self.start_syllabus(data, "serve-no-deliveries.log", env=env)
+        worker = self.registry.start(
+            "syllabus worker",
+            [dataset.syllabus_binary(), "worker", "--database-url", data.database_url],
+            log_path=dataset.LOG_DIR / "worker.log",
+            env={**dataset.server_env(data.database_url), "SYLLABUS_LOG_LEVEL": "warning"},
+        )
+        try:
+            wait_for_200(process, port, "/healthz")
+            self.run_delivered_writes(
+                port, data.headers, process.pid, {}, name=USERS_CREATE_BY_WORKER
+            )
+        finally:
+            self.registry.stop(worker)
+            self.registry.stop(process)
+
     def run_delivered_writes(
-        self, port: int, headers: dict[str, str], pid: int, info: dict[str, Any]
+        self,
+        port: int,
+        headers: dict[str, str],
+        pid: int,
+        info: dict[str, Any],
+        *,
+        name: str = USERS_CREATE_DELIVERED,
     ) -> None:
-        """POST /users again with an active subscription: every write's event is delivered by
-        the server's worker while wrk runs, so the difference is what delivery costs writes."""
+        """POST /users again with an active subscription: every write's event is delivered
+        while wrk runs (by the server's own worker, unless another process sends them), so the
+        difference is what delivery costs writes."""
         with webhooks.receiver() as hook, webhooks.subscribed(port, headers, hook.url):
             result = self.wrk(
                 self.syllabus,
-                USERS_CREATE_DELIVERED,
+                name,
                 port,
                 f"{API}/users",
                 headers,
                 script="post_users.lua",
-                script_args=(f"{self.run_token}-delivered-{{phase}}",),
+                script_args=(f"{self.run_token}-{len(self.syllabus.results or [])}-{{phase}}",),
                 probe=info,
                 server_pid=pid,
             )
@@ -521,7 +551,7 @@ class Bench:
             while hook.count < result.requests and time.monotonic() < deadline:
                 time.sleep(0.1)
             self.notes.append(
-                f"{USERS_CREATE_DELIVERED}: {hook.count:,} deliveries received for "
+                f"{name}: {hook.count:,} deliveries received for "
                 f"{result.requests:,} users created in the measured run and its warm-up"
             )
 
@@ -792,6 +822,8 @@ class Bench:
                 self.data = self.prepare_dataset()
                 print(f"-- syllabus serve --workers {self.args.workers}", flush=True)
                 self.bench_syllabus(self.data)
+                print("-- serve --no-deliver-webhooks beside syllabus worker", flush=True)
+                self.bench_separate_worker(self.data)
                 if self.args.limiter:
                     print("-- rate limiter cost (1 worker)", flush=True)
                     self.bench_limiter(self.data)

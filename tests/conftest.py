@@ -20,11 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from syllabus.config import Settings
 from syllabus.db import Database, normalize_url
-from syllabus.main import create_app
 from syllabus.migrate import upgrade
-from tests.support import SiteClient, new_site
+from tests.support import SiteClient, client_with, new_site
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -61,16 +59,7 @@ def database(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def http(database: Database, database_url: str) -> Iterator[TestClient]:
-    # No server-wide rate limit: tests send bursts. A site given its own limit is still held to
-    # it (tests/ratelimit). No webhook deliveries: tests/deliveries runs an app that sends them.
-    settings = Settings(
-        database_url=database_url,
-        admin_token="test-admin-token",
-        rate_limit_per_minute=0,
-        deliver_webhooks=False,
-    )
-    app = create_app(settings, database)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with client_with(database, database_url, raise_errors=False) as client:
         yield client
 
 

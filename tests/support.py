@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -11,7 +12,9 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from syllabus.config import Settings
 from syllabus.db import Database
+from syllabus.main import create_app
 from syllabus.sites.service import create_site
 from tests.openapi_validator import assert_matches_openapi
 
@@ -162,3 +165,26 @@ def assert_only_theirs(site: SiteClient, other_site: SiteClient, path: str) -> N
     """``path`` is ``other_site``'s record: Thinkific's 404 for ``site``, a 200 for its owner."""
     assert_answers(site.get(path), 404, RECORD_NOT_FOUND)
     assert other_site.get(path).status_code == 200
+
+
+def app_settings(database_url: str, **overrides: object) -> Settings:
+    """The suite's app settings, changed by ``overrides``: the admin token the tests send, no
+    server-wide rate limit (tests send bursts; a site given its own limit is still held to it)
+    and no webhook deliveries (tests/deliveries runs apps that send them)."""
+    fields: dict[str, object] = {
+        "admin_token": "test-admin-token",
+        "rate_limit_per_minute": 0,
+        "deliver_webhooks": False,
+    }
+    return Settings(database_url=database_url, **{**fields, **overrides})  # type: ignore[arg-type]
+
+
+@contextmanager
+def client_with(
+    database: Database, database_url: str, *, raise_errors: bool = True, **settings: object
+) -> Iterator[TestClient]:
+    """A test client of an app with the suite's settings changed by ``settings``, on the
+    shared database, its lifespan running (so a delivery worker, if on)."""
+    app = create_app(app_settings(database_url, **settings), database)
+    with TestClient(app, raise_server_exceptions=raise_errors) as client:
+        yield client

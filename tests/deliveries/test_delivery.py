@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from syllabus.config import Settings
 from syllabus.db import Database
-from syllabus.main import create_app
 from syllabus.webhooks.worker import POLL_SECONDS
 from tests.deliveries.helpers import (
     ADMIN,
@@ -27,16 +25,13 @@ from tests.deliveries.helpers import (
     subscribe,
 )
 from tests.factories import make_course, make_oauth_app, make_oauth_token, make_user
-from tests.support import SiteClient
+from tests.support import SiteClient, client_with
 
 
 @pytest.fixture(scope="module")
 def http(database: Database, database_url: str) -> Iterator[TestClient]:
     """The app of these tests sends deliveries, as `syllabus serve` does."""
-    settings = Settings(
-        database_url=database_url, admin_token="test-admin-token", rate_limit_per_minute=0
-    )
-    with TestClient(create_app(settings, database)) as client:
+    with client_with(database, database_url, deliver_webhooks=True) as client:
         yield client
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -14,9 +12,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 from fastapi.testclient import TestClient
 
-from syllabus.config import Settings
-from syllabus.db import Database
-from syllabus.main import create_app
 from tests.factories import make_oauth_app
 from tests.support import SiteClient
 
@@ -137,17 +132,3 @@ def oauth_error(error: str, description: str | None = None) -> dict[str, str]:
     if description is not None:
         body["error_description"] = description
     return body
-
-
-def app_settings(database_url: str, **overrides: object) -> Settings:
-    """The shared test app's settings (no rate limit), changed by ``overrides``."""
-    fields: dict[str, object] = {"admin_token": "test-admin-token", "rate_limit_per_minute": 0}
-    return Settings(database_url=database_url, **{**fields, **overrides})  # type: ignore[arg-type]
-
-
-@contextmanager
-def client_with(database: Database, database_url: str, **settings: object) -> Iterator[TestClient]:
-    """A test client of an app with these settings, on the shared database."""
-    app = create_app(app_settings(database_url, **settings), database)
-    with TestClient(app) as client:
-        yield client

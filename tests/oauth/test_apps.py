@@ -12,8 +12,14 @@ from syllabus.auth import hash_secret
 from syllabus.db import Database
 from syllabus.models import OAuthApp
 from syllabus.oauth.apps import permission_scopes
-from tests.oauth.helpers import REDIRECT, App, api_get, client_with, oauth_error
-from tests.support import AUTHENTICATION_ERROR, RECORD_NOT_FOUND, SiteClient, assert_answers
+from tests.oauth.helpers import REDIRECT, App, api_get, oauth_error
+from tests.support import (
+    AUTHENTICATION_ERROR,
+    RECORD_NOT_FOUND,
+    SiteClient,
+    assert_answers,
+    client_with,
+)
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

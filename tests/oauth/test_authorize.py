@@ -16,13 +16,12 @@ from tests.oauth.helpers import (
     REDIRECT,
     STATE,
     App,
-    client_with,
     new_verifier,
     query_of,
     register,
     s256,
 )
-from tests.support import SiteClient
+from tests.support import SiteClient, client_with
 
 
 @pytest.fixture

@@ -18,13 +18,14 @@ from syllabus.sites.service import create_access_token, create_api_key
 from syllabus.webhooks.keys import unseal
 from tests.events.helpers import alphabetical, assert_recorded, recorded
 from tests.factories import FIXED, make_oauth_app, make_oauth_token, make_webhook
-from tests.oauth.helpers import OUT_OF_SCOPE, bearer, client_with
+from tests.oauth.helpers import OUT_OF_SCOPE, bearer
 from tests.support import (
     AUTHENTICATION_ERROR,
     BAD_CREDENTIALS,
     RECORD_NOT_FOUND,
     SiteClient,
     assert_answers,
+    client_with,
     new_site,
 )
 from tests.webhooks.helpers import (

@@ -71,7 +71,10 @@ def deliveries_command(
             )
     except ApiError as error:
         raise fail(f"no site {subdomain!r}") from error
-    table = Table("id", "topic", "event", "status", "tries", "last answer", "target")
+    table = Table()
+    for name in ("id", "topic", "event", "status", "tries", "last answer"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("target", overflow="fold")
     for item in body["items"]:
         last = item["log"][-1] if item["log"] else None
         answer = "" if last is None else str(last["status_code"] or last["error"])

@@ -27,7 +27,7 @@ from typing import Any, Final
 import httpx
 import orjson
 from cryptography.fernet import InvalidToken
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
@@ -121,6 +121,15 @@ def claim(
         .with_for_update(skip_locked=True)
     )
     deliveries = list(session.scalars(statement))
+    if not deliveries:
+        return []
+    # Their events, webhooks and sites in three statements, not three per delivery: what
+    # `_job` then gets from the session's identity map (which holds them while `loaded` does).
+    loaded = [
+        _load(session, Event, {delivery.event_id for delivery in deliveries}),
+        _load(session, Webhook, {d.webhook_id for d in deliveries if d.webhook_id is not None}),
+        _load(session, Site, {delivery.site_id for delivery in deliveries}),
+    ]
     lease = now + timedelta(seconds=settings.webhook_timeout + LEASE_MARGIN_SECONDS)
     jobs = []
     for delivery in deliveries:
@@ -128,7 +137,14 @@ def claim(
         job = _job(session, settings, delivery, lease)
         if job is not None:
             jobs.append(job)
+    del loaded
     return jobs
+
+
+def _load(session: Session, model: Any, ids: set[int]) -> list[Any]:
+    if not ids:
+        return []
+    return list(session.scalars(select(model).where(model.id.in_(sorted(ids)))))
 
 
 def _job(
@@ -186,36 +202,63 @@ def _ms(started: float) -> int:
     return round((time.perf_counter() - started) * 1000)
 
 
-def finish(session: Session, settings: Settings, job: Job, outcome: Outcome, now: datetime) -> None:
-    """Log the attempt and decide what comes next: done, a retry on the schedule, or failed.
-    A manual redelivery is one attempt, never retried."""
-    attempt = DeliveryAttempt(
-        delivery_id=job.delivery_id,
-        number=job.number,
-        status_code=outcome.status_code,
-        latency_ms=outcome.latency_ms,
-        response_excerpt=outcome.excerpt,
-        error=outcome.error,
-        manual=job.manual,
+# Only if the claim is still ours and the row still pending: a delete that cancelled a
+# delivery meanwhile keeps it cancelled.
+_FINISHED = (
+    update(WebhookDelivery)
+    .where(
+        WebhookDelivery.id == bindparam("delivery_id"),
+        WebhookDelivery.status == "pending",
+        WebhookDelivery.claimed_until == bindparam("claim"),
     )
-    stamp(attempt, job.site_id, now)
-    session.add(attempt)
+    .values(
+        attempts=bindparam("number"),
+        status=bindparam("next_status"),
+        next_attempt_at=bindparam("next_at"),
+        claimed_until=None,
+        manual=False,
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def finish(
+    session: Session, settings: Settings, results: list[tuple[Job, Outcome]], now: datetime
+) -> None:
+    """Log each attempt and decide what comes next: done, a retry on the schedule, or failed.
+    A manual redelivery is one attempt, never retried. Two statements for the whole round."""
     retries = settings.webhook_retries
-    values: dict[str, Any] = {"attempts": job.number, "claimed_until": None, "manual": False}
-    if outcome.succeeded:
-        values |= {"status": "delivered", "next_attempt_at": None}
-    elif job.manual or job.number > len(retries):
-        values |= {"status": "failed", "next_attempt_at": None}
-    else:
-        values["next_attempt_at"] = now + timedelta(seconds=retries[job.number - 1])
-    # Only if the claim is still ours and the row still pending: a delete that cancelled it
-    # meanwhile keeps it cancelled.
-    session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == job.delivery_id,
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.claimed_until == job.claimed_until,
+    attempts = []
+    changes = []
+    for job, outcome in results:
+        attempt = DeliveryAttempt(
+            delivery_id=job.delivery_id,
+            number=job.number,
+            status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms,
+            response_excerpt=outcome.excerpt,
+            error=outcome.error,
+            manual=job.manual,
         )
-        .values(updated_at=now, **values)
-    )
+        stamp(attempt, job.site_id, now)
+        attempts.append(attempt)
+        status, next_at = "pending", None
+        if outcome.succeeded:
+            status = "delivered"
+        elif job.manual or job.number > len(retries):
+            status = "failed"
+        else:
+            next_at = now + timedelta(seconds=retries[job.number - 1])
+        changes.append(
+            {
+                "delivery_id": job.delivery_id,
+                "claim": job.claimed_until,
+                "number": job.number,
+                "next_status": status,
+                "next_at": next_at,
+                "now": now,
+            }
+        )
+    session.add_all(attempts)
+    session.flush()
+    session.connection().execute(_FINISHED, changes)

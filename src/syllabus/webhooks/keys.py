@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from sqlalchemy.orm import Session
@@ -21,9 +22,20 @@ from syllabus.oauth.secrets import app_secret, server_key
 _PURPOSE = b"webhook-signing-keys:"
 
 
-def _fernet(session: Session, settings: Settings) -> Fernet:
-    digest = hashlib.sha256(_PURPOSE + server_key(session, settings).encode()).digest()
+# Keys unsealed by this process, by their sealed text: a delivery worker signs many deliveries
+# of few webhooks. Bounded; emptied when full.
+_UNSEALED_MAX = 1024
+_unsealed: dict[tuple[str, str], str] = {}
+
+
+@lru_cache(maxsize=4)
+def _fernet_of(key: str) -> Fernet:
+    digest = hashlib.sha256(_PURPOSE + key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _fernet(session: Session, settings: Settings) -> Fernet:
+    return _fernet_of(server_key(session, settings))
 
 
 def seal(session: Session, settings: Settings, secret: str) -> str:
@@ -31,7 +43,14 @@ def seal(session: Session, settings: Settings, secret: str) -> str:
 
 
 def unseal(session: Session, settings: Settings, sealed: str) -> str:
-    return _fernet(session, settings).decrypt(sealed.encode()).decode()
+    key = server_key(session, settings)
+    found = _unsealed.get((key, sealed))
+    if found is None:
+        found = _fernet_of(key).decrypt(sealed.encode()).decode()
+        if len(_unsealed) >= _UNSEALED_MAX:
+            _unsealed.clear()
+        _unsealed[(key, sealed)] = found
+    return found
 
 
 def signing_key(session: Session, settings: Settings, webhook: Webhook) -> str:

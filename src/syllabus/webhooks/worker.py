@@ -29,6 +29,8 @@ logger = logging.getLogger("syllabus.webhooks")
 POLL_SECONDS: Final = 0.25
 # Deliveries claimed, and sent at once, per round.
 BATCH: Final = 16
+# How long a round woken by a commit waits for more: a delivery leaves at most this much later.
+GATHER_SECONDS: Final = 0.02
 
 
 def _nothing() -> None:
@@ -87,6 +89,10 @@ class DeliveryWorker:
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), self.poll)
+                    if self._wake.is_set():
+                        # Woken by a commit: let the writes of the next moments join this
+                        # round, so that a busy server sends batches, not one round per write.
+                        await asyncio.sleep(GATHER_SECONDS)
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """One round: claim what is due, send it, log it. Returns how many were sent."""
@@ -105,9 +111,11 @@ class DeliveryWorker:
         outcomes = await asyncio.gather(*(delivery.send(client, job, timeout) for job in jobs))
         finished = clock.now()
 
+        results = list(zip(jobs, outcomes, strict=True))
+
         def log(session: Session) -> None:
-            for job, outcome in zip(jobs, outcomes, strict=True):
-                delivery.finish(session, self.settings, job, outcome, finished)
+            delivery.finish(session, self.settings, results, finished)
+            for job, outcome in results:
                 logger.info(
                     "webhook delivery %s (%s) to %s: %s in %d ms",
                     job.delivery_id,
