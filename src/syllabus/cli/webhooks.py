@@ -42,7 +42,7 @@ from syllabus.models import Webhook, WebhookDelivery
 from syllabus.models.base import stamp
 from syllabus.pagination import PageParams
 from syllabus.sites.service import SiteError, get_site
-from syllabus.webhooks.control import DELIVERY_FILTERS, list_deliveries, redeliver
+from syllabus.webhooks.deliveries import DELIVERY_FILTERS, list_deliveries, redeliver
 from syllabus.webhooks.delivery import sign
 from syllabus.webhooks.keys import seal
 from syllabus.webhooks.worker import DeliveryWorker

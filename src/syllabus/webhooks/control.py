@@ -1,119 +1,22 @@
 """The delivery log on the control plane: ``GET /_syllabus/sites/{sub}/deliveries`` (each
 delivery with every attempt) and ``POST .../deliveries/{id}/redeliver``. Guarded by the admin
-token like the rest of ``/_syllabus``."""
+token like the rest of ``/_syllabus``; the work is ``deliveries.py``'s."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-from pydantic import Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from syllabus.clock import clock
 from syllabus.control.context import AdminDep, control_router
-from syllabus.errors import RecordNotFound, Unprocessable, found
-from syllabus.kit.filters import Filters, FilterSet, IntFilter, TextFilter
-from syllabus.kit.schemas import ResponseSchema, Timestamp
-from syllabus.kit.wire import Children, From, JSONObject, Wire
-from syllabus.models import DeliveryAttempt, Event, Webhook, WebhookDelivery
-from syllabus.pagination import Page, PageParams, PageParamsDep
-from syllabus.sites.service import find_site
-from syllabus.webhooks.outbox import ADDED
+from syllabus.kit.filters import Filters
+from syllabus.pagination import Page, PageParamsDep
+from syllabus.webhooks.deliveries import (
+    DELIVERY_FILTERS,
+    DeliveryRead,
+    list_deliveries,
+    redeliver,
+)
 
 router = control_router()
-
-
-class AttemptRead(ResponseSchema):
-    number: int
-    attempted_at: Annotated[Timestamp, From(DeliveryAttempt.created_at)]
-    status_code: int | None = Field(description="The receiver's status; null: no answer.")
-    latency_ms: int
-    response_excerpt: str | None = Field(description="The start of the receiver's answer.")
-    error: str | None = Field(description="Why there was no answer (a timeout, a refusal).")
-    manual: bool = Field(description="Sent by a redeliver rather than the retry schedule.")
-
-
-def _public_id(created_at: datetime | None, id: int | None) -> str | None:
-    return None if created_at is None or id is None else Event.public_id_of(created_at, id)
-
-
-_WEBHOOK_CREATED = (
-    select(Webhook.created_at)
-    .where(Webhook.id == WebhookDelivery.webhook_id)
-    .correlate(WebhookDelivery)
-    .scalar_subquery()
-    .label("webhook_created_at")
-)
-
-
-class DeliveryRead(ResponseSchema):
-    id: int
-    event_id: Annotated[str, From(Event.public_id_of, Event.created_at, Event.id)]
-    webhook_id: Annotated[
-        str | None,
-        From(_public_id, _WEBHOOK_CREATED, WebhookDelivery.webhook_id),
-        Field(description="The subscription's id; null once it is deleted."),
-    ]
-    topic: str
-    target_url: str
-    status: str = Field(description="pending, delivered, failed (out of retries) or cancelled.")
-    attempts: int
-    next_attempt_at: Annotated[
-        Timestamp | None, Field(description="When it is next sent (the wall clock); null: never.")
-    ]
-    created_at: Timestamp
-    log: Annotated[list[AttemptRead], Field(description="Every attempt, oldest first.")]
-
-
-ATTEMPT = Wire(AttemptRead, DeliveryAttempt, order_by=(DeliveryAttempt.number,))
-DELIVERY = Wire(
-    DeliveryRead,
-    WebhookDelivery,
-    joins=((Event, Event.id == WebhookDelivery.event_id),),
-    children={"log": Children.of(ATTEMPT, DeliveryAttempt.delivery_id)},
-)
-DELIVERY_FILTERS = FilterSet(
-    TextFilter("status", WebhookDelivery.status, "pending, delivered, failed or cancelled."),
-    TextFilter("topic", WebhookDelivery.topic, "Deliveries of this topic."),
-    IntFilter("id", WebhookDelivery.id, "The delivery with this id."),
-)
-
-
-def _site_id(session: Session, subdomain: str) -> int:
-    return found(find_site(session, subdomain)).id
-
-
-def list_deliveries(
-    session: Session, subdomain: str, filters: Filters, params: PageParams
-) -> JSONObject:
-    criteria = filters.criteria(clock.now())
-    values = {"site_id": _site_id(session, subdomain)}
-    return DELIVERY.page(session.connection(), criteria, params, values, None)
-
-
-NOT_REDELIVERABLE = "its webhook was deleted: there is nothing to sign it with or send it to"
-
-
-def redeliver(session: Session, subdomain: str, delivery_id: int) -> JSONObject:
-    """Send a delivery once more, now, whatever its state: one attempt, outside the schedule."""
-    site_id = _site_id(session, subdomain)
-    delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.site_id != site_id:
-        raise RecordNotFound()
-    if delivery.webhook_id is None:
-        raise Unprocessable({"base": [NOT_REDELIVERABLE]})
-    now = clock.now()
-    delivery.status, delivery.next_attempt_at, delivery.manual = "pending", now, True
-    delivery.claimed_until = None
-    delivery.updated_at = now
-    session.info[ADDED] = True  # wake this process's worker at the commit
-    session.flush()
-    return found(
-        DELIVERY.read(session.connection(), {"id": delivery.id, "site_id": site_id}, None)
-    )[0]
 
 
 @router.get(

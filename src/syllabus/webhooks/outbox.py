@@ -55,6 +55,11 @@ def fan_out(scope: Scope, recorded: Event, topic: str) -> None:
         )
         stamp(delivery, scope.site.id, scope.now)
         session.add(delivery)
+    wake_workers_after_commit(session)
+
+
+def wake_workers_after_commit(session: Session) -> None:
+    """Deliveries are due from this unit of work: its commit wakes this process's workers."""
     session.info[ADDED] = True
 
 
@@ -92,4 +97,4 @@ def follow_site_clock(session: Session, site_id: int, moved_seconds: float) -> N
     for delivery in pending:
         assert delivery.next_attempt_at is not None
         delivery.next_attempt_at -= timedelta(seconds=moved_seconds)
-    session.info[ADDED] = True  # what is due now goes at once
+    wake_workers_after_commit(session)  # what is due now goes at once
