@@ -17,10 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from syllabus.clock import clock
-from syllabus.models import Webhook
-from syllabus.models.base import stamp
-from syllabus.webhooks.keys import seal
+from syllabus.models import Site
+from syllabus.webhooks.service import subscribe_with_key
 from tests.servers import STOP_SECONDS, SYLLABUS
 from tests.support import SiteClient
 
@@ -105,21 +103,12 @@ class WallClock:
 def subscribe(site: SiteClient, topic: str, url: str, *, key: str | None = None) -> int:
     """A subscription of ``topic`` to ``url``, signed with ``key`` (the site's API key unless
     given), as `POST /api/v2/webhooks` with that key makes one. Its row id."""
+    settings = site.http.app.state.settings  # type: ignore[attr-defined]
 
     def work(session: Any) -> int:
-        settings = site.http.app.state.settings  # type: ignore[attr-defined]
-        webhook = Webhook(
-            topic=topic,
-            target_url=url,
-            status="active",
-            created_by="test",
-            updated_by="test",
-            sealed_key=seal(session, settings, key or site.key),
-        )
-        stamp(webhook, site.id, clock.now())
-        session.add(webhook)
-        session.flush()
-        return webhook.id
+        owner = session.get_one(Site, site.id)
+        made = subscribe_with_key(session, settings, owner, topic, url, key or site.key, "test")
+        return made.id
 
     return site.db(work)
 

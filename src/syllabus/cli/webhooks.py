@@ -22,8 +22,6 @@ import orjson
 import typer
 from rich.syntax import Syntax
 from rich.table import Table
-from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from syllabus.cli.app import (
     DatabaseUrlOption,
@@ -34,17 +32,14 @@ from syllabus.cli.app import (
     settings_for,
     unit_of_work,
 )
-from syllabus.clock import clock
 from syllabus.errors import ApiError
 from syllabus.events.topics import TOPICS
 from syllabus.migrate import upgrade
-from syllabus.models import Webhook, WebhookDelivery
-from syllabus.models.base import stamp
 from syllabus.pagination import PageParams
 from syllabus.sites.service import SiteError, get_site
 from syllabus.webhooks.deliveries import DELIVERY_FILTERS, list_deliveries, redeliver
 from syllabus.webhooks.delivery import sign
-from syllabus.webhooks.keys import seal
+from syllabus.webhooks.service import subscribe_with_key, unsubscribe
 from syllabus.webhooks.worker import DeliveryWorker
 
 webhooks_app = typer.Typer(no_args_is_help=True, help="Webhook deliveries: the log, and listen.")
@@ -180,41 +175,6 @@ def _receiver(arrivals: queue.Queue[Arrival]) -> Iterator[str]:
         server.server_close()
 
 
-def _subscribe(
-    session: Session, subdomain: str, topics: list[str], url: str, secret: str, database_url: str
-) -> list[int]:
-    site = get_site(session, subdomain)
-    settings = settings_for(database_url)
-    now = clock.now(site.clock_offset_seconds)
-    ids = []
-    for topic in topics:
-        webhook = Webhook(
-            topic=topic,
-            target_url=url,
-            status="active",
-            created_by=LISTENER,
-            updated_by=LISTENER,
-            sealed_key=seal(session, settings, secret),
-        )
-        stamp(webhook, site.id, now)
-        session.add(webhook)
-        session.flush()
-        ids.append(webhook.id)
-    return ids
-
-
-def _unsubscribe(session: Session, ids: list[int]) -> None:
-    session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id.in_(ids), WebhookDelivery.status == "pending")
-        .values(status="cancelled", next_attempt_at=None)
-    )
-    for webhook_id in ids:
-        webhook = session.get(Webhook, webhook_id)
-        if webhook is not None:
-            session.delete(webhook)
-
-
 @webhooks_app.command("listen")
 def listen_command(
     subdomain: str,
@@ -239,7 +199,11 @@ def listen_command(
     with _receiver(arrivals) as url:
         try:
             with unit_of_work(database_url) as session:
-                ids = _subscribe(session, subdomain, topics, url, secret, settings.database_url)
+                site = get_site(session, subdomain)
+                ids = [
+                    subscribe_with_key(session, settings, site, name, url, secret, LISTENER).id
+                    for name in topics
+                ]
         except SiteError as error:
             raise fail(str(error)) from error
         console.print(
@@ -254,7 +218,7 @@ def listen_command(
             )
         finally:
             with unit_of_work(database_url) as session:
-                _unsubscribe(session, ids)
+                unsubscribe(session, get_site(session, subdomain), ids)
             database.dispose()
     console.print(f"unsubscribed {len(ids)} webhook(s)")
 

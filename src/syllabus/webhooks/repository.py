@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from syllabus.kit.repository import Repository
 from syllabus.kit.wire import JSONObject, Wire
@@ -57,5 +58,10 @@ class WebhookRepository(Repository[Webhook]):
         return found
 
     def cancel_pending_deliveries(self, webhook_id: int) -> None:
-        values = {"site": self.site_id, "webhook": webhook_id}
-        self.session.connection().execute(_CANCEL_PENDING, values)
+        cancel_pending_deliveries(self.session, self.site_id, webhook_id)
+
+
+def cancel_pending_deliveries(session: Session, site_id: int, webhook_id: int) -> None:
+    """The webhook's deliveries still waiting are never sent."""
+    values = {"site": site_id, "webhook": webhook_id}
+    session.connection().execute(_CANCEL_PENDING, values)

@@ -17,17 +17,26 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
 from syllabus.auth import hash_secret
+from syllabus.clock import clock
+from syllabus.config import Settings
 from syllabus.context import Scope
 from syllabus.errors import BadRequest, Unprocessable, found
 from syllabus.events.recorder import read_recorded, record_read
 from syllabus.events.topics import TOPICS
 from syllabus.kit.schemas import public_id_row
 from syllabus.kit.wire import JSONObject
-from syllabus.models import Webhook
+from syllabus.models import Site, Webhook
+from syllabus.models.base import stamp
 from syllabus.site_scripts.service import source_host
 from syllabus.webhooks.keys import seal
-from syllabus.webhooks.repository import WEBHOOK_PAYLOAD, WebhookRepository
+from syllabus.webhooks.repository import (
+    WEBHOOK_PAYLOAD,
+    WebhookRepository,
+    cancel_pending_deliveries,
+)
 from syllabus.webhooks.schemas import MAX_URL_LENGTH, WebhookWrite
 
 INVALID_TOPIC = "invalid format"
@@ -171,3 +180,34 @@ class WebhookService:
         if app_id is not None:
             return app_id, None
         return None, seal(self.scope.session, self.scope.settings, self._secret())
+
+
+# --- subscriptions of Syllabus's own tools (`syllabus webhooks listen`), signed with a key of
+# their own rather than a caller's, and recording no event (no API call made them) -------------
+
+
+def subscribe_with_key(
+    session: Session, settings: Settings, site: Site, topic: str, url: str, key: str, author: str
+) -> Webhook:
+    """An active subscription of ``topic`` to ``url`` whose deliveries ``key`` signs."""
+    webhook = Webhook(
+        topic=topic,
+        target_url=url,
+        status="active",
+        created_by=author,
+        updated_by=author,
+        sealed_key=seal(session, settings, key),
+    )
+    stamp(webhook, site.id, clock.now(site.clock_offset_seconds))
+    session.add(webhook)
+    session.flush()
+    return webhook
+
+
+def unsubscribe(session: Session, site: Site, webhook_ids: list[int]) -> None:
+    """Delete these subscriptions of ``site``; what they still had to send is cancelled."""
+    for webhook_id in webhook_ids:
+        cancel_pending_deliveries(session, site.id, webhook_id)
+        webhook = session.get(Webhook, webhook_id)
+        if webhook is not None and webhook.site_id == site.id:
+            session.delete(webhook)
