@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
 
 class AppError(ValueError):
-    """An app that cannot be registered as asked; the message says why."""
+    """An app that cannot be registered as asked: the message says why, ``field`` which of
+    its fields (``redirect_uris`` or ``scopes``) is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,10 @@ def permission_scopes() -> list[str]:
 def _checked_uri(uri: str) -> str:
     parts = urlsplit(uri.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
-        raise AppError(f"redirect URI {uri!r} must be an absolute http(s) URL without a fragment")
+        raise AppError(
+            "redirect_uris",
+            f"redirect URI {uri!r} must be an absolute http(s) URL without a fragment",
+        )
     return uri.strip()
 
 
@@ -59,8 +67,9 @@ def _checked_scopes(scopes: list[str]) -> list[str]:
     unknown = [word for word in words if word not in known_scopes()]
     if unknown:
         raise AppError(
+            "scopes",
             f"unknown scope {unknown[0]!r}: scopes are read:<resource>, write:<resource> "
-            "(the Admin API's first path segment, like read:users) and openid, profile, email, site"
+            "(the Admin API's first path segment, like read:users) and openid, profile, email, site",
         )
     return words
 
@@ -77,7 +86,7 @@ def create_app(
     """Register an app on ``site``: its client id and (derived, never stored) secret."""
     uris = list(dict.fromkeys(_checked_uri(uri) for uri in redirect_uris))
     if not uris:
-        raise AppError("an app needs at least one redirect URI")
+        raise AppError("redirect_uris", "an app needs at least one redirect URI")
     allowed = _checked_scopes(scopes) if scopes else permission_scopes()
     client_id = secrets.token_hex(16)
     salt = new_salt()

@@ -38,8 +38,7 @@ def _create(session: Session, settings: Settings, subdomain: str, data: AppCreat
             name=data.name,
         )
     except apps.AppError as error:
-        field = "scopes" if "scope" in str(error) else "redirect_uris"
-        raise Unprocessable({field: [str(error)]}) from error
+        raise Unprocessable({error.field: [str(error)]}) from error
     bodies = APP.read(session.connection(), {"id": issued.app.id, "site_id": site.id}, None)
     return {**found(bodies)[0], "client_secret": issued.client_secret}
 
