@@ -9,17 +9,15 @@ from starlette.responses import Response
 from syllabus.config import Settings
 from syllabus.control.context import AdminDep, control_router
 from syllabus.errors import RecordNotFound, Unprocessable, found
-from syllabus.kit.filters import Criteria
-from syllabus.kit.wire import JSONObject, Wire
-from syllabus.models import OAuthApp, Site
+from syllabus.kit.wire import JSONObject
+from syllabus.models import Site
 from syllabus.oauth import apps
+from syllabus.oauth.repository import OAuthRepository
 from syllabus.oauth.schemas import AppCreate, AppCreated, AppRead
 from syllabus.pagination import Page, PageParams, PageParamsDep
 from syllabus.sites.service import find_site
 
 router = control_router()
-
-APP = Wire(AppRead, OAuthApp)
 
 
 def _site(session: Session, subdomain: str) -> Site:
@@ -39,13 +37,12 @@ def _create(session: Session, settings: Settings, subdomain: str, data: AppCreat
         )
     except apps.AppError as error:
         raise Unprocessable({error.field: [str(error)]}) from error
-    bodies = APP.read(session.connection(), {"id": issued.app.id, "site_id": site.id}, None)
-    return {**found(bodies)[0], "client_secret": issued.client_secret}
+    body = OAuthRepository(session, site.id).app_body(issued.app.id)
+    return {**body, "client_secret": issued.client_secret}
 
 
 def _list(session: Session, subdomain: str, params: PageParams) -> JSONObject:
-    site = _site(session, subdomain)
-    return APP.page(session.connection(), Criteria(), params, {"site_id": site.id}, None)
+    return OAuthRepository(session, _site(session, subdomain).id).app_page(params)
 
 
 def _delete(session: Session, subdomain: str, client_id: str) -> None:

@@ -8,7 +8,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from syllabus.errors import found
+from syllabus.kit.filters import Criteria
+from syllabus.kit.wire import JSONObject, Wire
 from syllabus.models import Credential, OAuthApp, OAuthCode, Site
+from syllabus.oauth.schemas import AppRead
+from syllabus.pagination import PageParams
 
 OAUTH = "oauth"
 
@@ -22,12 +27,24 @@ def site_of_client(session: Session, client_id: str) -> Site | None:
     return session.scalars(statement.where(OAuthApp.client_id == client_id)).first()
 
 
+# An app as the control plane renders it (never its secret).
+APP = Wire(AppRead, OAuthApp)
+
+
 class OAuthRepository:
     """One site's apps, codes and OAuth tokens. Every statement is scoped to the site."""
 
     def __init__(self, session: Session, site_id: int) -> None:
         self.session = session
         self.site_id = site_id
+
+    def app_body(self, id: int) -> JSONObject:
+        bodies = APP.read(self.session.connection(), {"id": id, "site_id": self.site_id}, None)
+        return found(bodies)[0]
+
+    def app_page(self, params: PageParams) -> JSONObject:
+        values = {"site_id": self.site_id}
+        return APP.page(self.session.connection(), Criteria(), params, values, None)
 
     def add(self, row: OAuthApp | OAuthCode | Credential) -> None:
         row.site_id = self.site_id
