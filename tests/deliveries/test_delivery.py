@@ -202,6 +202,8 @@ def test_redeliver_errors(site: SiteClient, other_site: SiteClient, receiver: Re
     assert site.http.post(url, headers=ADMIN).status_code == 404
     missing = f"/_syllabus/sites/{site.subdomain}/deliveries/999999999/redeliver"
     assert site.http.post(missing, headers=ADMIN).json() == {"error": "Record not found."}
+    beyond = f"/_syllabus/sites/{site.subdomain}/deliveries/{2**70}/redeliver"
+    assert site.http.post(beyond, headers=ADMIN).json() == {"error": "Record not found."}
     anonymous = f"/_syllabus/sites/{site.subdomain}/deliveries/{logged['id']}/redeliver"
     assert site.http.post(anonymous).status_code == 401
 

@@ -110,5 +110,8 @@ def test_the_cli_lists_deliveries_and_redelivers(
     assert [a["manual"] for a in redelivered["log"]] == [False, True]
     missing = cli("webhooks", "redeliver", site.subdomain, "999999999")
     assert missing.exit_code == 1
+    beyond = cli("webhooks", "redeliver", site.subdomain, str(2**70))
+    assert beyond.exit_code == 1
+    assert f"cannot redeliver {2**70}" in one_line(beyond.output)
     assert "cannot redeliver 999999999" in one_line(missing.output)
     assert cli("webhooks", "deliveries", "no-such-site").exit_code == 1

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from syllabus.control.context import AdminDep, control_router
 from syllabus.kit.filters import Filters
+from syllabus.kit.schemas import PathId
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.webhooks.deliveries import (
     DELIVERY_FILTERS,
@@ -40,7 +41,7 @@ async def get_deliveries(
     status_code=202,
     response_model=DeliveryRead,
 )
-async def post_redeliver(admin: AdminDep, subdomain: str, delivery_id: int) -> Response:
+async def post_redeliver(admin: AdminDep, subdomain: str, delivery_id: PathId) -> Response:
     """Send the delivery again now (one attempt, never retried), delivered or not: 202 with
     the delivery, pending until the attempt is made."""
     return await admin.write(lambda s: redeliver(s, subdomain, delivery_id))

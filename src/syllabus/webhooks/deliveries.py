@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from syllabus.clock import clock
 from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.kit.filters import Filters, FilterSet, IntFilter, TextFilter
-from syllabus.kit.schemas import ResponseSchema, Timestamp
+from syllabus.kit.schemas import INT64_MAX, ResponseSchema, Timestamp
 from syllabus.kit.wire import Children, From, JSONObject, Wire
 from syllabus.models import DeliveryAttempt, Event, Webhook, WebhookDelivery
 from syllabus.pagination import PageParams
@@ -96,7 +96,7 @@ NOT_REDELIVERABLE = "its webhook was deleted: there is nothing to sign it with o
 def redeliver(session: Session, subdomain: str, delivery_id: int) -> JSONObject:
     """Send a delivery once more, now, whatever its state: one attempt, outside the schedule."""
     site_id = _site_id(session, subdomain)
-    delivery = session.get(WebhookDelivery, delivery_id)
+    delivery = session.get(WebhookDelivery, delivery_id) if 0 < delivery_id <= INT64_MAX else None
     if delivery is None or delivery.site_id != site_id:
         raise RecordNotFound()
     if delivery.webhook_id is None:
