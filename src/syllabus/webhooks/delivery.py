@@ -147,18 +147,23 @@ def _load(session: Session, model: Any, ids: set[int]) -> list[Any]:
     return list(session.scalars(select(model).where(model.id.in_(sorted(ids)))))
 
 
+def _end(delivery: WebhookDelivery, status: str) -> None:
+    """Nothing more will be sent: ``status`` is final, and no worker holds the row."""
+    delivery.status, delivery.next_attempt_at, delivery.claimed_until = status, None, None
+
+
 def _job(
     session: Session, settings: Settings, delivery: WebhookDelivery, lease: datetime
 ) -> Job | None:
     webhook = None if delivery.webhook_id is None else session.get(Webhook, delivery.webhook_id)
     if webhook is None:  # its subscription is gone: nothing to sign with, nobody to tell
-        delivery.status, delivery.next_attempt_at, delivery.claimed_until = "cancelled", None, None
+        _end(delivery, "cancelled")
         return None
     try:
         key = signing_key(session, settings, webhook)
     except (InvalidToken, ValueError) as error:  # sealed under another server key
         logger.warning("webhook delivery %s: cannot sign (%r); marked failed", delivery.id, error)
-        delivery.status, delivery.next_attempt_at, delivery.claimed_until = "failed", None, None
+        _end(delivery, "failed")
         return None
     event = session.get_one(Event, delivery.event_id)
     site = session.get_one(Site, delivery.site_id)
