@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 
 from syllabus.clock import clock
+from syllabus.db import connection_of
 from syllabus.errors import AuthenticationError
 from syllabus.kit.body import raise_deferred
 from syllabus.models import Credential, Site
@@ -145,7 +146,7 @@ def forget_credentials() -> None:
 
 def find_credential(session: Session, digest: str) -> CredentialRow | None:
     # On the connection, not the ORM session: a Core row needs none of the ORM's result handling.
-    row = session.connection().execute(_LOOKUP, {"digest": digest}).first()
+    row = connection_of(session).execute(_LOOKUP, {"digest": digest}).first()
     return None if row is None else CredentialRow(*row)
 
 

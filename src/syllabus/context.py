@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from syllabus.auth import Caller, SiteRef, authenticated, signing_secret
 from syllabus.clock import clock
 from syllabus.config import Settings
-from syllabus.db import Database
+from syllabus.db import Database, connection_of
 from syllabus.kit.responses import json_response, no_content
 from syllabus.models import Site
 from syllabus.oauth.scopes import require_scope
@@ -43,6 +44,11 @@ class Scope:
     signing_secret: str | None = field(default=None, repr=False)
     # Whom the request's credentials name: none outside the Admin API.
     caller: Caller | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The unit's connection, for Core statements: a read's own, or the session's."""
+        return connection_of(self.session)
 
     @classmethod
     def for_site(

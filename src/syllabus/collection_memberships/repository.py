@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from syllabus.context import Scope
+from syllabus.db import connection_of
 from syllabus.models import collection_memberships
 
 # Adding a membership that exists (or that a concurrent request just added) is no change.
@@ -26,10 +27,10 @@ class MembershipRepository:
         self.session = scope.session
 
     def add(self, collection_id: int, product_ids: list[int]) -> None:
-        connection = self.session.connection()
+        connection = connection_of(self.session)
         rows = [{"collection_id": collection_id, "product_id": id} for id in product_ids]
         connection.execute(_ADD[connection.dialect.name], rows)
 
     def remove(self, collection_id: int, product_ids: list[int]) -> None:
         values = {"collection_id": collection_id, "ids": product_ids}
-        self.session.connection().execute(_REMOVE, values)
+        connection_of(self.session).execute(_REMOVE, values)

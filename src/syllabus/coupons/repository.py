@@ -79,7 +79,7 @@ class CouponRepository(Repository[Coupon]):
         if not wanted:
             return set()
         params = {"site_id": self.site_id, "promotion_id": promotion_id, "codes": wanted}
-        return set(self.session.connection().execute(_TAKEN, params).scalars())
+        return set(self.scope.connection.execute(_TAKEN, params).scalars())
 
     def rows(self, ids: Iterable[int]) -> list[Coupon]:
         """The site's coupons among ``ids``, by id; ids of no coupon of the site are left out."""
@@ -93,7 +93,7 @@ class CouponRepository(Repository[Coupon]):
         fetch."""
         if not ids:
             return []
-        result = self.session.connection().execute(_BODIES, {"site_id": self.site_id, "ids": ids})
+        result = self.scope.connection.execute(_BODIES, {"site_id": self.site_id, "ids": ids})
         return [
             (COUPON.render(row, self.scope, ()), COUPON_PAYLOAD.render(row, self.scope, ()))
             for row in result

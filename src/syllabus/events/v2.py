@@ -39,7 +39,7 @@ EVENT_V2 = Wire(EventV2Read, Event)
 def read_event(scope: Scope, public_id: str) -> JSONObject:
     row = public_id_row(public_id)
     values = {"site_id": scope.site.id, "id": row}
-    bodies = None if row is None else EVENT_V2.read(scope.session.connection(), values, scope)
+    bodies = None if row is None else EVENT_V2.read(scope.connection, values, scope)
     body = None if bodies is None else bodies[0]
     served = (
         body is not None

@@ -53,5 +53,5 @@ class TransactionRepository(Repository[ExternalOrderTransaction]):
     def paid(self, order: ExternalOrder, currency: str) -> int:
         """What ``order`` has been paid in ``currency`` so far: purchases less refunds."""
         params = {"site_id": self.site_id, "order_id": order.id, "currency": currency}
-        rows = self.session.connection().execute(_AMOUNTS, params)
+        rows = self.scope.connection.execute(_AMOUNTS, params)
         return sum(amount if action == "purchase" else -amount for action, amount in rows)

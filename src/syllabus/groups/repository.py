@@ -33,17 +33,17 @@ class GroupRepository(Repository[Group]):
     def ids_by_names(self, names: list[str]) -> dict[str, int]:
         """The site's groups named by ``names`` (exactly), by name."""
         values = {"site_id": self.site_id, "names": names}
-        rows = self.session.connection().execute(_IDS_BY_NAMES, values)
+        rows = self.scope.connection.execute(_IDS_BY_NAMES, values)
         return {name: id for name, id in rows}
 
     def existing(self, ids: list[int]) -> set[int]:
         """Which of ``ids`` are the site's groups."""
         values = {"site_id": self.site_id, "ids": ids}
-        return set(self.session.connection().scalars(_EXISTING, values))
+        return set(self.scope.connection.scalars(_EXISTING, values))
 
     def free_token(self) -> str:
         """A new token no group has (``new_group_token``, drawn again on a clash)."""
-        connection = self.session.connection()
+        connection = self.scope.connection
         while True:
             token = new_group_token()
             if connection.execute(_TOKEN_TAKEN, {"token": token}).first() is None:

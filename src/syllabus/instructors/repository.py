@@ -42,7 +42,7 @@ class InstructorRepository(Repository[Instructor]):
         """``base``, or ``base-2``, ``base-3``…: the first that no other instructor of the site
         has (the instructor ``own_id`` may keep its own)."""
         params = {"site_id": self.site_id, "base": base, "pattern": f"{base}-%"}
-        rows = self.session.connection().execute(_SLUGS_FROM, params)
+        rows = self.scope.connection.execute(_SLUGS_FROM, params)
         taken = {slug for id, slug in rows if id != own_id}
         candidate, suffix = base, 2
         while candidate in taken:
@@ -75,5 +75,5 @@ class InstructorRepository(Repository[Instructor]):
         """The site's courses whose instructor is ``id``, by id: (id, name)."""
         params = {"site_id": self.site_id, "id": id}
         return [
-            (row.id, row.name) for row in self.session.connection().execute(_COURSES_TAUGHT, params)
+            (row.id, row.name) for row in self.scope.connection.execute(_COURSES_TAUGHT, params)
         ]

@@ -62,19 +62,17 @@ class Repository(Generic[M]):
         if not fits(id):
             return None
         values = {"site_id": self.site_id, "id": id}
-        return wires[0].read(self.session.connection(), values, self.scope, wires[1:])
+        return wires[0].read(self.scope.connection, values, self.scope, wires[1:])
 
     def page(self, criteria: Criteria, params: PageParams, wire: Wire | None = None) -> JSONObject:
         """A page of bodies in the list envelope, in the wire's order."""
         values = {"site_id": self.site_id}
-        return (wire or self.wire).page(
-            self.session.connection(), criteria, params, values, self.scope
-        )
+        return (wire or self.wire).page(self.scope.connection, criteria, params, values, self.scope)
 
     def value(self, statement: Executable, **values: Any) -> Any:
         """The first column of the first row of a prebuilt statement (``:site_id`` is bound)."""
         params = {"site_id": self.site_id, **values}
-        return self.session.connection().execute(statement, params).scalar()
+        return self.scope.connection.execute(statement, params).scalar()
 
     # -- writes: ORM rows ----------------------------------------------------------------------
 

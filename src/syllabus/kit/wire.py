@@ -65,6 +65,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from syllabus.kit.statements import Prepared
 from syllabus.pagination import PageParams, pagination
 
 if TYPE_CHECKING:
@@ -137,6 +138,8 @@ class Children:
     ids_of: Callable[[Any], Select[Any]] | None = None
     # What the field is made of the list (joined names, say); the list itself without it.
     reduce: Callable[[list[Any]], Any] | None = None
+    # A list of objects' statement, as it runs (kit/statements.py).
+    prepared: Prepared | None = None
 
     @classmethod
     def ids(cls, child_id: Any, parent: Any, *order_by: Any) -> Children:
@@ -176,7 +179,7 @@ class Children:
             .where(model.site_id == bindparam("site_id"), parents_in(parent))
             .order_by(parent, *wire.order_by, model.id)
         )
-        return cls(statement, wire)
+        return cls(statement, wire, prepared=Prepared(statement))
 
     def aggregate(self, outer: Any, name: str) -> Any:
         """The id list as a column of ``outer``'s statement."""
@@ -274,13 +277,14 @@ class Wire:
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
             self.by_id = self.by_id.where(model.site_id == bindparam("site_id"))
+        self._by_id = Prepared(self.by_id)
         self.children = tuple(
             f.source
             for f in self.fields
             if isinstance(f.source, Children) and f.source.ids_of is None
         )
         self.source, self.render = self._compile()
-        self._shapes: dict[tuple[str, ...], tuple[Select[Any], Select[Any]]] = {}
+        self._shapes: dict[tuple[str, ...], tuple[Prepared, Prepared]] = {}
 
     @staticmethod
     def _fields(
@@ -351,7 +355,7 @@ class Wire:
     def _index(self, column: Any) -> int:
         return next(i for i, known in enumerate(self.columns) if known is column)
 
-    def shaped(self, criteria: Criteria) -> tuple[Select[Any], Select[Any]]:
+    def shaped(self, criteria: Criteria) -> tuple[Prepared, Prepared]:
         """The COUNT and page statements for ``criteria``'s shape, built once per shape.
 
         Building a statement and its cache key costs more than running it on SQLite, so each
@@ -383,7 +387,7 @@ class Wire:
             if through:
                 page = page.where(*conditions)
             page = page.order_by(*order)
-            self._shapes[key] = shaped = (count, page)
+            self._shapes[key] = shaped = (Prepared(count), Prepared(page))
         return shaped
 
     def rows(
@@ -395,11 +399,11 @@ class Wire:
         found: list[Grouped] = []
         ids = [row[0] for row in rows]
         for children in self.children:
-            assert children.statement is not None
+            assert children.prepared is not None
             grouped: Grouped = {}
             if ids:
                 # All at once: iterating a result fetches row by row, a call per row.
-                result = connection.execute(children.statement, {**values, "ids": ids}).all()
+                result = children.prepared.all(connection, {**values, "ids": ids})
                 if children.wire is None:
                     for parent, child in result:
                         grouped.setdefault(parent, []).append(child)
@@ -430,7 +434,7 @@ class Wire:
     ) -> list[JSONObject] | None:
         """The body of one row by ``:id`` (and ``:site_id``), then its ``variants``' bodies
         (wires sharing this one's statements), or None."""
-        row = connection.execute(self.by_id, values).first()
+        row = self._by_id.first(connection, values)
         if row is None:
             return None
         children = self.rows(connection, [row], values)
@@ -452,12 +456,10 @@ class Wire:
         """One page of bodies in Thinkific's list envelope (``items`` and ``meta.pagination``)."""
         count, page = self.shaped(criteria)
         bound = {**values, **criteria.values}
-        total = int(connection.execute(count, bound).scalar() or 0)
+        total = int(count.scalar(connection, bound) or 0)
         items: list[JSONObject] = []
         if params.offset < total:
-            rows = connection.execute(
-                page, {**bound, "limit": params.limit, "offset": params.offset}
-            ).all()
+            rows = page.all(connection, {**bound, "limit": params.limit, "offset": params.offset})
             children = self.rows(connection, rows, values)
             render = self.render
             items = [render(row, scope, children) for row in rows]

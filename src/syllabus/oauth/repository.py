@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from syllabus.db import connection_of
 from syllabus.errors import found
 from syllabus.kit.filters import Criteria
 from syllabus.kit.wire import JSONObject, Wire
@@ -39,12 +40,12 @@ class OAuthRepository:
         self.site_id = site_id
 
     def app_body(self, id: int) -> JSONObject:
-        bodies = APP.read(self.session.connection(), {"id": id, "site_id": self.site_id}, None)
+        bodies = APP.read(connection_of(self.session), {"id": id, "site_id": self.site_id}, None)
         return found(bodies)[0]
 
     def app_page(self, params: PageParams) -> JSONObject:
         values = {"site_id": self.site_id}
-        return APP.page(self.session.connection(), Criteria(), params, values, None)
+        return APP.page(connection_of(self.session), Criteria(), params, values, None)
 
     def add(self, row: OAuthApp | OAuthCode | Credential) -> None:
         row.site_id = self.site_id

@@ -52,7 +52,7 @@ class ProductPublishRequestRepository(Repository[ProductPublishRequest]):
         """The request's status and product, or None when the site has no request ``id``."""
         if not fits(id):
             return None
-        row = self.session.connection().execute(_STATE, {"site_id": self.site_id, "id": id})
+        row = self.scope.connection.execute(_STATE, {"site_id": self.site_id, "id": id})
         found = row.first()
         return None if found is None else RequestState(*found)
 

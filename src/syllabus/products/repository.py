@@ -80,5 +80,5 @@ class ProductRepository(Repository[Product]):
 
     def existing(self, ids: list[int]) -> set[int]:
         """Which of ``ids`` are the site's products."""
-        connection = self.session.connection()
+        connection = self.scope.connection
         return set(connection.scalars(_EXISTING, {"site_id": self.site_id, "ids": ids}))

@@ -85,12 +85,12 @@ class PromotionRepository(Repository[Promotion]):
         if not wanted:
             return set()
         params = {"site_id": self.site_id, "ids": wanted}
-        return set(self.session.connection().execute(_PRODUCTS, params).scalars())
+        return set(self.scope.connection.execute(_PRODUCTS, params).scalars())
 
     def set_products(self, promotion: Promotion, product_ids: list[int], gone: ApiError) -> None:
         """Make ``product_ids`` (the site's, checked) the promotion's products; ``gone`` is
         raised if one of them was deleted by a concurrent request since the check."""
-        connection = self.session.connection()
+        connection = self.scope.connection
         connection.execute(_UNLINK, {"promotion": promotion.id})
         if not product_ids:
             return

@@ -57,7 +57,7 @@ class LessonCompletionRepository(Repository[LessonCompletion]):
     def progress(self, enrollment_id: int, course_id: int) -> tuple[int, int]:
         """How many of the course's contents the enrollment has completed, and of how many."""
         params = {"site_id": self.site_id, "enrollment_id": enrollment_id, "course_id": course_id}
-        total, completed = self.session.connection().execute(_PROGRESS, params).one()
+        total, completed = self.scope.connection.execute(_PROGRESS, params).one()
         return int(completed), int(total)
 
 

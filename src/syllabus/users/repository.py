@@ -76,7 +76,7 @@ class UserRepository(Repository[User]):
 
     def definitions(self) -> dict[int, Definition]:
         """The site's custom profile field definitions by id."""
-        rows = self.session.connection().execute(_DEFINITIONS, {"site_id": self.site_id})
+        rows = self.scope.connection.execute(_DEFINITIONS, {"site_id": self.site_id})
         return {row.id: Definition(*row) for row in rows}
 
     def set_profile_fields(self, user: User, fields: Iterable[CustomProfileFieldInput]) -> None:

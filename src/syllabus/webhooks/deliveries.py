@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from syllabus.clock import clock
+from syllabus.db import connection_of
 from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.kit.filters import Filters, FilterSet, IntFilter, TextFilter
 from syllabus.kit.schemas import INT64_MAX, ResponseSchema, Timestamp
@@ -87,7 +88,7 @@ def list_deliveries(
 ) -> JSONObject:
     criteria = filters.criteria(clock.now())
     values = {"site_id": _site_id(session, subdomain)}
-    return DELIVERY.page(session.connection(), criteria, params, values, None)
+    return DELIVERY.page(connection_of(session), criteria, params, values, None)
 
 
 NOT_REDELIVERABLE = "its webhook was deleted: there is nothing to sign it with or send it to"
@@ -108,5 +109,5 @@ def redeliver(session: Session, subdomain: str, delivery_id: int) -> JSONObject:
     wake_workers_after_commit(session)
     session.flush()
     return found(
-        DELIVERY.read(session.connection(), {"id": delivery.id, "site_id": site_id}, None)
+        DELIVERY.read(connection_of(session), {"id": delivery.id, "site_id": site_id}, None)
     )[0]

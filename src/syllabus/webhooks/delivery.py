@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
+from syllabus.db import connection_of
 from syllabus.kit.schemas import format_timestamp
 from syllabus.models import DeliveryAttempt, Event, Site, Webhook, WebhookDelivery
 from syllabus.models.base import stamp
@@ -266,4 +267,4 @@ def finish(
         )
     session.add_all(attempts)
     session.flush()
-    session.connection().execute(_FINISHED, changes)
+    connection_of(session).execute(_FINISHED, changes)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from syllabus.db import connection_of
 from syllabus.kit.repository import Repository
 from syllabus.kit.wire import JSONObject, Wire
 from syllabus.models import Credential, Webhook, WebhookDelivery
@@ -48,7 +49,7 @@ class WebhookRepository(Repository[Webhook]):
         """Up to ``limit`` bodies from row ``first`` on, in id order, and the body after them
         (None after the last)."""
         values = {"site_id": self.site_id, "first": first, "limit": limit + 1}
-        rows = self.session.connection().execute(_FROM, values).all()
+        rows = self.scope.connection.execute(_FROM, values).all()
         bodies = [WEBHOOK.render(row, self.scope, ()) for row in rows]
         return bodies[:limit], (bodies[limit] if len(bodies) > limit else None)
 
@@ -64,4 +65,4 @@ class WebhookRepository(Repository[Webhook]):
 def cancel_pending_deliveries(session: Session, site_id: int, webhook_id: int) -> None:
     """The webhook's deliveries still waiting are never sent."""
     values = {"site": site_id, "webhook": webhook_id}
-    session.connection().execute(_CANCEL_PENDING, values)
+    connection_of(session).execute(_CANCEL_PENDING, values)
