@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends, FastAPI
 
 import syllabus
 from syllabus.context import get_api
@@ -126,8 +126,14 @@ def resource_routers() -> list[ResourceRouter]:
     return routers
 
 
-admin_router = APIRouter(
-    prefix=ADMIN_PREFIX, responses=API_RESPONSES, dependencies=[Depends(get_api)]
-)
-for resource_router in resource_routers():
-    admin_router.include_router(resource_router)
+def include_admin_api(app: FastAPI) -> None:
+    """Serve every resource under ``/api/public/v1``, authenticated first (``get_api``).
+
+    Each resource router is included in the app itself rather than through one Admin API
+    router: FastAPI walks and matches every level of included routers on each request, twice
+    (to match, then to handle), and that one extra level cost a fifth of a ``GET`` by id.
+    """
+    for router in resource_routers():
+        app.include_router(
+            router, prefix=ADMIN_PREFIX, responses=API_RESPONSES, dependencies=[Depends(get_api)]
+        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends, FastAPI
 
 from syllabus.api import API_RESPONSES, FIELD_MESSAGE_ERROR_SCHEMA, documented_error
 from syllabus.context import get_api
@@ -28,6 +28,10 @@ V2_RESPONSES: dict[int | str, dict[str, Any]] = {
     ),
 }
 
-v2_router = APIRouter(prefix=V2_PREFIX, responses=V2_RESPONSES, dependencies=[Depends(get_api)])
-v2_router.include_router(webhooks_router)
-v2_router.include_router(events_router)
+
+def include_v2_api(app: FastAPI) -> None:
+    """Serve ``/api/v2``, each router included in the app itself (as ``include_admin_api``)."""
+    for router in (webhooks_router, events_router):
+        app.include_router(
+            router, prefix=V2_PREFIX, responses=V2_RESPONSES, dependencies=[Depends(get_api)]
+        )

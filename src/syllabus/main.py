@@ -13,8 +13,8 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from syllabus import __version__
-from syllabus.api import admin_router
-from syllabus.api_v2 import v2_router
+from syllabus.api import include_admin_api
+from syllabus.api_v2 import include_v2_api
 from syllabus.config import Settings, get_settings
 from syllabus.control.router import router as control_router
 from syllabus.db import Database
@@ -72,8 +72,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     install_error_handlers(app)
-    app.include_router(admin_router)
-    app.include_router(v2_router)
+    include_admin_api(app)
+    include_v2_api(app)
     app.include_router(control_router)
     app.include_router(oauth_router)
     app.include_router(oauth_control_router)
