@@ -21,7 +21,6 @@ from statistics import mean
 from typing import Any
 
 import redis
-import uvloop
 
 from bench.wrk import WrkResult
 from syllabus.ratelimit.limiter import Limiter, LocalLimiter, RedisLimiter, Refused
@@ -145,7 +144,7 @@ async def _cpu_us_per_request(limiter: Limiter, in_flight: int, count: int) -> f
 
 
 def counting_cost(redis_url: str | None, count: int = COUNTED) -> dict[str, float]:
-    """CPU microseconds per request of the limiter alone, on uvloop as ``serve`` runs: in the
+    """CPU microseconds per request of the limiter alone, on asyncio's loop as ``serve`` runs: in the
     process and through Redis (at ``redis_url``, if given), with the in-flight cap (a place taken
     and given back: two Redis round trips) and without (one)."""
 
@@ -165,5 +164,4 @@ def counting_cost(redis_url: str | None, count: int = COUNTED) -> dict[str, floa
                 await shared.close()
         return found
 
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        return runner.run(measure())
+    return asyncio.run(measure())
