@@ -1,6 +1,6 @@
 """The request context every Admin API handler receives: the caller's site, and a unit of work.
 
-The site comes from ``auth.authenticated``, the router's first dependency. A handler hands
+The site comes from ``auth.authenticated``, every operation's first parameter. A handler hands
 ``Api`` a plain function of a ``Scope``; ``Api`` runs it as one transaction that commits before
 the response exists. Everything inside runs synchronously, so the whole unit is one inline call
 on SQLite and one thread hop on PostgreSQL. The status code of a success is the one the route
@@ -93,8 +93,9 @@ class Api:
 
 
 async def get_api(request: Request) -> Api:
-    """The Admin API's first dependency (its router declares it): authentication, then the
-    context. FastAPI caches it per request, so a handler's ``ApiDep`` is this same object."""
+    """Every site API operation's first parameter (``api: ApiDep``): authentication, then the
+    context. FastAPI solves sub-dependencies before the path, query and body, so this comes
+    first (``api.include_site_api`` checks that every operation declares it first)."""
     # `async def`, so FastAPI builds it inline rather than in the threadpool.
     caller = await authenticated(request)
     if caller.scopes is not None:

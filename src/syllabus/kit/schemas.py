@@ -8,7 +8,7 @@
 * ``DbInt``: an integer that fits a 64-bit column; a larger one is a 422, never a database error.
 * ``PathId``: the ``{id}`` of a path: ASCII digits that fit a 64-bit column. Anything else fails
   path validation, which errors.py answers as 404 ``Record not found.`` (after authentication,
-  as every parameter is checked after the router's first dependency).
+  as every parameter is checked after the operation's first, ``api: ApiDep``).
 """
 
 from __future__ import annotations
