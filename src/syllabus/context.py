@@ -32,9 +32,13 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class Scope:
-    """One unit of work for one site: its session, the site, the site's "now", the settings."""
+    """One unit of work for one site: what it runs on, the site, the site's "now", the settings.
 
-    session: Session
+    A write runs on an ORM session; a read on a Core connection (``Database.reading``), and
+    gets a session bound to that connection only if it asks for one.
+    """
+
+    bind: Session | Connection
     site: SiteRef
     now: datetime
     settings: Settings
@@ -44,11 +48,26 @@ class Scope:
     signing_secret: str | None = field(default=None, repr=False)
     # Whom the request's credentials name: none outside the Admin API.
     caller: Caller | None = None
+    _session: Session | None = field(default=None, init=False, repr=False)
+
+    @property
+    def session(self) -> Session:
+        """The unit's ORM session: a write's own, or one bound to a read's connection."""
+        if isinstance(self.bind, Session):
+            return self.bind
+        if self._session is None:
+            self._session = Session(bind=self.bind)
+        return self._session
 
     @property
     def connection(self) -> Connection:
         """The unit's connection, for Core statements: a read's own, or the session's."""
-        return connection_of(self.session)
+        return self.bind if isinstance(self.bind, Connection) else connection_of(self.bind)
+
+    def close(self) -> None:
+        """Let go of the session a read made, if it made one."""
+        if self._session is not None:
+            self._session.close()
 
     @classmethod
     def for_site(
@@ -72,11 +91,17 @@ class Api:
         caller, settings, secret = self.caller, self.settings, self.signing_secret
         site = caller.site
 
-        def unit(session: Session) -> T:
+        def unit(bind: Session | Connection) -> T:
             now = clock.now(site.clock_offset_seconds)
-            return work(Scope(session, site, now, settings, False, secret, caller))
+            scope = Scope(bind, site, now, settings, False, secret, caller)
+            try:
+                return work(scope)
+            finally:
+                scope.close()
 
-        return await self.database.run(unit, write=write)
+        if write:
+            return await self.database.run(unit)
+        return await self.database.read(unit)
 
     async def read(self, work: Callable[[Scope], object]) -> Response:
         return json_response(await self.run(work, write=False), status_code=self.status_code)

@@ -47,7 +47,7 @@ _may_wait: contextvars.ContextVar[bool] = contextvars.ContextVar("may_wait", def
 
 
 def connection_of(session: Session) -> Connection:
-    """The connection of a unit of work, for Core statements: a read's own (``_reading``), or
+    """The connection of a unit of work, for Core statements: a read's own (``reading``), or
     the one the session's transaction holds (a write's)."""
     bind = session.bind
     return bind if isinstance(bind, Connection) else session.connection()
@@ -176,7 +176,7 @@ class Database:
         wait_token = _may_wait.set(may_wait)
         try:
             if not write:
-                with self._reading() as session:
+                with self.reading() as connection, Session(bind=connection) as session:
                     yield session
                 return
             with self.sessionmaker() as session, session.begin():
@@ -188,21 +188,37 @@ class Database:
             _write_intent.reset(write_token)
 
     @contextmanager
-    def _reading(self) -> Iterator[Session]:
-        """A read: a Core connection in a transaction, and a session bound to it.
+    def reading(self) -> Iterator[Connection]:
+        """A read: a Core connection in a transaction, with no ORM session.
 
-        Reads run their statements on the connection (``Scope.connection``, kit/statements.py),
-        so the session's own transaction is never begun: a session begun and committed around
-        a read cost a sixth of a ``GET`` by id. Code that does use the session joins the
-        connection's transaction.
+        Reads run their prebuilt statements on the connection (kit/statements.py). An ORM
+        session begun and committed around a read cost a sixth of a ``GET`` by id, and merely
+        making and closing one 40 us; a read that needs one binds it to this connection
+        (``Scope.session``), and it joins the connection's transaction.
         """
-        with self.engine.connect() as connection:
-            if not self.is_sqlite:
-                # One snapshot for every statement of a read: a page's count, its rows and
-                # their children agree even while writers commit (SQLite reads are snapshots).
-                connection.execution_options(isolation_level="REPEATABLE READ")
-            with connection.begin(), Session(bind=connection, expire_on_commit=False) as session:
-                yield session
+        token = _write_intent.set(False)
+        try:
+            with self.engine.connect() as connection:
+                if not self.is_sqlite:
+                    # One snapshot for every statement of a read: a page's count, its rows and
+                    # their children agree even while writers commit (SQLite reads are
+                    # snapshots).
+                    connection.execution_options(isolation_level="REPEATABLE READ")
+                with connection.begin():
+                    yield connection
+        finally:
+            _write_intent.reset(token)
+
+    def read_sync(self, work: Callable[[Connection], T]) -> T:
+        with self.reading() as connection:
+            return work(connection)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """Run a read on a connection (``reading``): inline on SQLite, in a worker thread on
+        PostgreSQL, as ``run`` does."""
+        if not self.is_sqlite:
+            return await anyio.to_thread.run_sync(lambda: self.read_sync(work))
+        return self.read_sync(work)
 
     def run_sync(
         self, work: Callable[[Session], T], *, write: bool = True, may_wait: bool = True

@@ -6,7 +6,6 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from syllabus.context import Scope
-from syllabus.db import connection_of
 from syllabus.models import collection_memberships
 
 # Adding a membership that exists (or that a concurrent request just added) is no change.
@@ -24,13 +23,13 @@ class MembershipRepository:
     """Memberships of the site's categories: callers check that both sides are the site's."""
 
     def __init__(self, scope: Scope) -> None:
-        self.session = scope.session
+        self.scope = scope
 
     def add(self, collection_id: int, product_ids: list[int]) -> None:
-        connection = connection_of(self.session)
+        connection = self.scope.connection
         rows = [{"collection_id": collection_id, "product_id": id} for id in product_ids]
         connection.execute(_ADD[connection.dialect.name], rows)
 
     def remove(self, collection_id: int, product_ids: list[int]) -> None:
         values = {"collection_id": collection_id, "ids": product_ids}
-        connection_of(self.session).execute(_REMOVE, values)
+        self.scope.connection.execute(_REMOVE, values)

@@ -7,7 +7,6 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from syllabus.context import Scope
-from syllabus.db import connection_of
 from syllabus.group_analysts.schemas import GroupAnalystsRead
 from syllabus.kit.wire import Children, Wire
 from syllabus.models import Group, User, group_analysts
@@ -43,23 +42,23 @@ class AnalystRepository:
     """Analyst assignments of the site's groups: callers check that both sides are the site's."""
 
     def __init__(self, scope: Scope) -> None:
-        self.session = scope.session
+        self.scope = scope
         self.site_id = scope.site.id
 
     def analysts(self, user_ids: list[int]) -> dict[int, bool]:
         """Which of ``user_ids`` are the site's users, and whether each is a group analyst."""
         values = {"site_id": self.site_id, "ids": user_ids}
-        rows = connection_of(self.session).execute(_ROLES, values)
+        rows = self.scope.connection.execute(_ROLES, values)
         return {id: GROUP_ANALYST in roles_of(roles) for id, roles in rows}
 
     def add(self, pairs: list[tuple[int, int]]) -> None:
         """Assign each ``(group_id, user_id)``."""
-        connection = connection_of(self.session)
+        connection = self.scope.connection
         rows = [{"group_id": group_id, "user_id": user_id} for group_id, user_id in pairs]
         connection.execute(_ADD[connection.dialect.name], rows)
 
     def remove(self, group_id: int, user_id: int) -> bool:
         """Unassign the user from the site's group; whether they were assigned."""
         values = {"site_id": self.site_id, "group_id": group_id, "user_id": user_id}
-        result = connection_of(self.session).execute(_REMOVE, values)
+        result = self.scope.connection.execute(_REMOVE, values)
         return bool(result.rowcount)

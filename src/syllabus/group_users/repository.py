@@ -8,7 +8,6 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from syllabus.context import Scope
-from syllabus.db import connection_of
 from syllabus.group_users.schemas import GroupUserPayload
 from syllabus.kit.wire import JSONObject, Wire
 from syllabus.models import GroupMembership
@@ -34,11 +33,10 @@ class MembershipRepository:
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.session = scope.session
         self.site_id = scope.site.id
 
     def add(self, user_id: int, group_ids: Iterable[int]) -> None:
-        connection = connection_of(self.session)
+        connection = self.scope.connection
         rows = [
             stamped(self.site_id, self.scope.now, group_id=group_id, user_id=user_id)
             for group_id in group_ids
@@ -48,5 +46,5 @@ class MembershipRepository:
     def payloads(self, user_id: int, group_ids: list[int]) -> dict[int, JSONObject]:
         """The user's memberships of ``group_ids`` as ``group_user.created`` payloads, by group."""
         values = {"site_id": self.site_id, "user_id": user_id, "ids": group_ids}
-        rows = connection_of(self.session).execute(_PAYLOADS, values)
+        rows = self.scope.connection.execute(_PAYLOADS, values)
         return {row.group_id: GROUP_USER_PAYLOAD.render(row, self.scope, ()) for row in rows}

@@ -29,6 +29,8 @@ from syllabus.models.base import SiteRecord, stamp
 from syllabus.pagination import PageParams
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from syllabus.context import Scope
 
 M = TypeVar("M", bound=SiteRecord)
@@ -46,8 +48,12 @@ class Repository(Generic[M]):
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.session = scope.session
         self.site_id = scope.site.id
+
+    @property
+    def session(self) -> Session:
+        """The unit's ORM session (writes; a read that asks makes one, ``Scope.session``)."""
+        return self.scope.session
 
     # -- reads: wire bodies --------------------------------------------------------------------
 
