@@ -66,6 +66,10 @@ fmt: install-dev
 coverage-report: install-dev
 	$(BIN)/python scripts/coverage.py
 
+# wrk against `syllabus serve` (1 and 2 workers, SQLite, then PostgreSQL) and the anchors
+# json-server and Prism, in one run of about 10 minutes; prints every design target with its
+# verdict and writes var/bench/results.json (bench/README.md). BENCH_ARGS="--scale" adds the
+# million-enrollment phase; BENCH_ARGS="--no-postgres --no-anchors" and others shorten it.
 bench: install-dev
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

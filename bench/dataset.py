@@ -19,9 +19,12 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from psycopg import sql
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -31,6 +34,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_ROOT / "var" / "bench"
 LOG_DIR = BENCH_DIR / "logs"
 FALLBACK_USER_CAP = 2_000
+# A reused site is re-seeded once its users (grown by the writes of earlier runs) pass this many
+# times the seeded count (plus 10,000).
+GROWTH = 2
 LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 
 
@@ -90,6 +96,8 @@ class Dataset:
     reused: bool
     seed_seconds: float | None
     marker: Path
+    # When the seed ran (ISO 8601, UTC): a reused dataset's seed time is that run's.
+    seeded_at: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -103,7 +111,12 @@ class Dataset:
             "method": self.method,
             "reused": self.reused,
             "seed_seconds": self.seed_seconds,
+            "seeded_at": self.seeded_at,
         }
+
+    @property
+    def kind(self) -> str:
+        return "SQLite" if self.database_url.startswith("sqlite") else "PostgreSQL"
 
 
 def redact(url: str) -> str:
@@ -125,6 +138,31 @@ def _sqlalchemy_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def ensure_postgres_database(url: str) -> str | None:
+    """Create the PostgreSQL database ``url`` names if it is missing (connecting to the server's
+    ``postgres`` database to do it). Returns why it cannot be used, or None."""
+    check_local(url)
+    parsed = make_url(url)
+    name = parsed.database
+    if not name:
+        return f"{redact(url)} names no database"
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    try:
+        with psycopg.connect(
+            admin.render_as_string(hide_password=False), connect_timeout=3, autocommit=True
+        ) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
+            if found is None:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                print(f"  created PostgreSQL database {name!r}", flush=True)
+    except psycopg.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"PostgreSQL at {redact(admin.render_as_string())} does not answer ({first})"
+    return None
 
 
 def site_counts(database_url: str, subdomain: str) -> dict[str, int] | None:
@@ -168,6 +206,12 @@ def first_user_id(database_url: str, subdomain: str) -> int | None:
         engine.dispose()
 
 
+def grown_limit(params: SeedParams) -> int:
+    """The users a reused site may hold: every run's writes add users (POST /users), and a
+    site grown far past its seed would no longer be the dataset asked for."""
+    return params.users * GROWTH + 10_000
+
+
 def _remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -204,13 +248,21 @@ def prepare(
 
     if not fresh and marker.exists():
         saved = json.loads(marker.read_text())
-        if (
-            saved.get("params") == asdict(params)
+        counts = (
+            site_counts(url, saved["subdomain"])
+            if saved.get("params") == asdict(params)
             and saved.get("seed_version") == SEED_VERSION
             and saved.get("method") == method
             and saved.get("complete")
-            and site_counts(url, saved["subdomain"]) is not None
-        ):
+            else None
+        )
+        if counts is not None and counts["users"] > grown_limit(params):
+            print(
+                f"  the site has grown to {counts['users']:,} users through earlier runs' "
+                f"writes (more than {grown_limit(params):,}): re-seeding",
+                flush=True,
+            )
+        elif counts is not None:
             return Dataset(
                 database_url=url,
                 subdomain=saved["subdomain"],
@@ -220,6 +272,7 @@ def prepare(
                 reused=True,
                 seed_seconds=saved.get("seed_seconds"),
                 marker=marker,
+                seeded_at=saved.get("seeded_at"),
             )
     marker.unlink(missing_ok=True)
 
@@ -230,13 +283,14 @@ def prepare(
         subdomain = f"bench-{params.slug}"
     env = server_env(url)
     syllabus = syllabus_binary()
+    tag = f"{'sqlite' if sqlite_path is not None else 'url'}-{params.slug}"
     run_checked(
         registry,
         "syllabus migrate",
         [syllabus, "migrate", "--database-url", url],
         env=env,
         timeout=min(timeout, 300),
-        log_path=LOG_DIR / "migrate.log",
+        log_path=LOG_DIR / f"migrate-{tag}.log",
     )
     if sqlite_path is None and site_counts(url, subdomain) is not None:
         subdomain = f"{subdomain}-{int(time.time())}"  # never reuse a half-made site
@@ -247,7 +301,7 @@ def prepare(
         [syllabus, "sites", "create", subdomain, "--api-key", api_key, "--database-url", url],
         env=env,
         timeout=min(timeout, 120),
-        log_path=LOG_DIR / "sites-create.log",
+        log_path=LOG_DIR / f"sites-create-{tag}.log",
     )
     dataset = Dataset(
         database_url=url,
@@ -261,10 +315,11 @@ def prepare(
     )
     if seed_available:
         started = time.perf_counter()
+        seed_log = LOG_DIR / f"seed-{tag}.log"
         print(
             f"  seeding {params.users:,} users, {params.courses:,} courses, "
-            f"{params.enrollments:,} enrollments with `syllabus seed` "
-            f"(log: {(LOG_DIR / 'seed.log').relative_to(REPO_ROOT)}) ...",
+            f"{params.enrollments:,} enrollments into {redact(url)} with `syllabus seed` "
+            f"(log: {seed_log.relative_to(REPO_ROOT)}) ...",
             flush=True,
         )
         run_checked(
@@ -287,9 +342,10 @@ def prepare(
             ],
             env=env,
             timeout=timeout,
-            log_path=LOG_DIR / "seed.log",
+            log_path=seed_log,
         )
         dataset.seed_seconds = round(time.perf_counter() - started, 1)
+        dataset.seeded_at = datetime.now(UTC).isoformat(timespec="seconds")
         save_marker(dataset)
     return dataset
 
@@ -305,6 +361,7 @@ def save_marker(dataset: Dataset) -> None:
                 "params": asdict(dataset.params),
                 "method": dataset.method,
                 "seed_seconds": dataset.seed_seconds,
+                "seeded_at": dataset.seeded_at,
                 "database_url": redact(dataset.database_url),
             },
             indent=2,
@@ -331,5 +388,6 @@ def fallback_seed_users(dataset: Dataset, port: int) -> int:
                 f"fallback seeding: POST /users answered {answer.status}: {answer.body[:300]!r}"
             )
     dataset.seed_seconds = round(time.perf_counter() - started, 1)
+    dataset.seeded_at = datetime.now(UTC).isoformat(timespec="seconds")
     save_marker(dataset)
     return count

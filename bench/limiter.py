@@ -64,9 +64,16 @@ def redis_problem(url: str) -> str | None:
     return None
 
 
-def cost(results: dict[str, list[WrkResult]]) -> dict[str, Any]:
-    """Each "on" mode's rounds against the "off" ones: req/s and server CPU per request, means."""
-    offs = results.get("off") or []
+LABELS = ("in process", "Redis")
+
+
+def cost(
+    results: dict[str, list[WrkResult]], base: str = "off", labels: tuple[str, ...] = LABELS
+) -> dict[str, Any]:
+    """Each of ``labels``' rounds against the ``base`` ones (the limiter's "on" modes against
+    "off"; also the journal's "on" against its "off"): req/s and server CPU per request, means.
+    The base's figures are kept under ``off_*``."""
+    offs = results.get(base) or []
     if not offs:
         return {}
     base_rps = mean(result.rps for result in offs)
@@ -78,7 +85,7 @@ def cost(results: dict[str, list[WrkResult]]) -> dict[str, Any]:
         # How far apart the "off" rounds are: the noise floor of this comparison.
         "off_spread_percent": _percent(max(r.rps for r in offs), min(r.rps for r in offs)),
     }
-    for label in ("in process", "Redis"):
+    for label in labels:
         rounds = results.get(label)
         if not rounds or not base_rps or not base_ms:
             continue
@@ -98,18 +105,20 @@ def _percent(value: float, base: float) -> float:
     return round((value / base - 1) * 100, 1) if base else 0.0
 
 
-def lines(summary: dict[str, Any]) -> list[str]:
-    """The cost, in words: wrk's runs against the "off" ones, then the limiter timed alone."""
+def lines(
+    summary: dict[str, Any], base: str = "off", labels: tuple[str, ...] = LABELS
+) -> list[str]:
+    """The cost, in words: wrk's runs against the ``base`` ones, then the limiter timed alone."""
     out: list[str] = []
     if "off_rps" in summary:
         out.append(
-            f"off: {summary['off_rps']:,.1f} req/s, {summary['off_server_ms_per_request']:.3f} "
-            f"server CPU ms/req (means of {summary['rounds']} rounds; the off rounds differ by "
-            f"{summary['off_spread_percent']:.1f}% in req/s: the noise left)"
+            f"{base}: {summary['off_rps']:,.1f} req/s, {summary['off_server_ms_per_request']:.3f} "
+            f"server CPU ms/req (means of {summary['rounds']} rounds; the {base} rounds differ "
+            f"by {summary['off_spread_percent']:.1f}% in req/s: the noise left)"
         )
     else:
-        out.append("no 'off' run to compare with")
-    for label in ("in process", "Redis"):
+        out.append(f"no '{base}' run to compare with")
+    for label in labels:
         if label in summary:
             row = summary[label]
             out.append(

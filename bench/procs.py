@@ -180,6 +180,21 @@ class ManagedProcess:
         text = self.log_path.read_text(errors="replace").splitlines()
         return "\n".join(text[-lines:])
 
+    def log_error(self) -> str:
+        """The last exception the log names (``SomeError: message``, and the line after it), or
+        an empty string."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        lines = [
+            line.strip(" │") for line in self.log_path.read_text(errors="replace").splitlines()
+        ]
+        for number in range(len(lines) - 1, -1, -1):
+            name = lines[number].split(":", 1)[0]
+            if ":" in lines[number] and " " not in name and name.endswith(("Error", "Exception")):
+                found = " ".join(lines[number : number + 2]).strip()
+                return found[:300]
+        return ""
+
     def stop(self, grace: float = 8.0) -> None:
         """SIGTERM the whole process group, then SIGKILL whatever is left after ``grace``."""
         pgid = self.popen.pid  # start_new_session=True: the group id is the leader's pid
@@ -280,7 +295,11 @@ def run_checked(
         process.log_file = None
     registry.processes.remove(process)
     if code != 0:
-        raise BenchError(f"{name} failed with exit code {code}:\n{process.log_tail()}")
+        cause = process.log_error()
+        raise BenchError(
+            f"{name} failed with exit code {code}{': ' + cause if cause else ''} "
+            f"(log: {log_path})\n{process.log_tail()}"
+        )
     return process
 
 

@@ -1,4 +1,4 @@
-"""Tables, the ratios DESIGN.md asks for, and the JSON file."""
+"""The servers under test, their tables, and the JSON file (the design targets: targets.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from typing import Any
 
 from bench.procs import RssSample
 from bench.wrk import WrkResult
-
-P99_TARGET_MS = 50.0
-STARTUP_TARGET_S = 1.0
-RSS_TARGET_MB = 120.0
 
 
 @dataclass
@@ -28,6 +24,9 @@ class ServerRun:
     results: list[WrkResult] | None = None
     skipped: list[tuple[str, str]] | None = None
     note: str = ""
+    # Syllabus's runs: `serve --workers`, and the database ("SQLite" or "PostgreSQL").
+    workers: int | None = None
+    database: str | None = None
 
     def result(self, name: str) -> WrkResult | None:
         for result in self.results or []:
@@ -45,6 +44,8 @@ class ServerRun:
             "endpoints": [result.to_json() for result in self.results or []],
             "skipped": [{"endpoint": n, "reason": r} for n, r in self.skipped or []],
             "note": self.note,
+            "workers": self.workers,
+            "database": self.database,
         }
 
 
@@ -143,120 +144,6 @@ def server_table(runs: Sequence[ServerRun]) -> str:
         "RSS after load MB",
     ]
     return table(rows, header, right={1, 2, 3, 4, 5, 6})
-
-
-def _throughput_ratio(
-    name: str, ours: WrkResult | None, anchor: WrkResult | None, anchor_label: str
-) -> Ratio:
-    if ours is None or anchor is None or anchor.rps == 0:
-        missing = "ours" if ours is None else "anchor"
-        return Ratio(name, None, ">= 1.00x", None, f"not measured ({missing} missing)")
-    value = round(ours.rps / anchor.rps, 2)
-    detail = f"{ours.rps:,.0f} vs {anchor_label} {anchor.rps:,.0f} req/s"
-    return Ratio(name, value, ">= 1.00x", value >= 1.0, detail)
-
-
-def _within(name: str, ours: WrkResult | None, reference: WrkResult | None) -> Ratio:
-    """A list's throughput against the enrollments list's: within 10% (the commerce target)."""
-    if ours is None or reference is None or reference.rps == 0:
-        return Ratio(name, None, ">= 0.90x", None, "not measured")
-    value = round(ours.rps / reference.rps, 2)
-    detail = f"{ours.rps:,.0f} vs {reference.rps:,.0f} req/s"
-    return Ratio(name, value, ">= 0.90x", value >= 0.9, detail)
-
-
-def ratios(
-    syllabus: ServerRun,
-    json_server: ServerRun | None,
-    prism: ServerRun | None,
-    names: dict[str, str],
-) -> list[Ratio]:
-    js_by_id = json_server.result(names["js_by_id"]) if json_server else None
-    prism_list = prism.result(names["prism_list"]) if prism else None
-    found: list[Ratio] = [
-        _throughput_ratio(
-            "courses-by-id / json-server-by-id",
-            syllabus.result(names["courses_by_id"]),
-            js_by_id,
-            "json-server",
-        ),
-        _throughput_ratio(
-            "users-by-id / json-server-by-id",
-            syllabus.result(names["users_by_id"]),
-            js_by_id,
-            "json-server",
-        ),
-        _throughput_ratio(
-            "enrollments-list / prism-list",
-            syllabus.result(names["enrollments_list"]),
-            prism_list,
-            "Prism",
-        ),
-    ]
-    found.append(
-        _within(
-            "products-list / enrollments-list",
-            syllabus.result(names["products_list"]),
-            syllabus.result(names["enrollments_list"]),
-        )
-    )
-    worst = max(syllabus.results or [], key=lambda result: result.p99_ms, default=None)
-    if worst is not None:
-        found.append(
-            Ratio(
-                "worst p99 (ms), Syllabus",
-                worst.p99_ms,
-                f"< {P99_TARGET_MS:.0f} ms",
-                worst.p99_ms < P99_TARGET_MS,
-                worst.name,
-            )
-        )
-    found.append(
-        Ratio(
-            "startup to first 200 (s)",
-            syllabus.startup_s,
-            f"< {STARTUP_TARGET_S:.1f} s",
-            None if syllabus.startup_s is None else syllabus.startup_s < STARTUP_TARGET_S,
-            _versus(syllabus.startup_s, json_server, prism, "startup_s", "s"),
-        )
-    )
-    idle = syllabus.rss_idle.total_mb if syllabus.rss_idle else None
-    found.append(
-        Ratio(
-            "idle RSS, all processes (MB)",
-            idle,
-            f"< {RSS_TARGET_MB:.0f} MB",
-            None if idle is None else idle < RSS_TARGET_MB,
-            _versus(idle, json_server, prism, "rss", "MB"),
-        )
-    )
-    return found
-
-
-def _versus(
-    ours: float | None, json_server: ServerRun | None, prism: ServerRun | None, what: str, unit: str
-) -> str:
-    parts = []
-    for run in (json_server, prism):
-        if run is None:
-            continue
-        theirs = (
-            run.startup_s
-            if what == "startup_s"
-            else (run.rss_idle.total_mb if run.rss_idle else None)
-        )
-        if ours is not None and theirs:
-            parts.append(f"{run.name} {theirs:g} {unit} ({ours / theirs:.2f}x)")
-    return "; ".join(parts)
-
-
-def ratio_table(found: Sequence[Ratio]) -> str:
-    rows = []
-    for ratio in found:
-        verdict = {True: "ok", False: "MISS", None: "n/a"}[ratio.passed]
-        value = "-" if ratio.value is None else f"{ratio.value:g}"
-        rows.append([ratio.name, value, ratio.target, verdict, ratio.detail])
-    return table(rows, ["measure", "value", "target", "verdict", "detail"], right={1})
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
