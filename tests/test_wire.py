@@ -44,8 +44,8 @@ def log_an_attempt(session: Session) -> None:
 @pytest.fixture
 def seeded(site: SiteClient) -> Site:
     """A site with every kind of row: the seeder's, a user created through the API with an
-    external identity (which records an event, queued for a webhook), an OAuth app, and an
-    attempt of the delivery."""
+    external identity (which records an event, queued for a webhook), an OAuth app, an
+    attempt of the delivery, a fault rule and the request journal's entries."""
     with site.database.transaction() as session:
         owner = session.get_one(Site, site.id)
         seed_site(session, owner, users=30, courses=3, enrollments=40, seed=7)
@@ -54,6 +54,12 @@ def seeded(site: SiteClient) -> Site:
     assert site.post("/users", json=user).status_code == 201
     make_oauth_app(site, scopes=["read:users"])
     site.db(log_an_attempt)
+    # A fault rule, and the journal's entries of the requests above (a read writes them).
+    control = f"/_syllabus/sites/{site.subdomain}"
+    admin = {"Authorization": "Bearer test-admin-token"}
+    rule = {"action": "delay", "delay_ms": 0, "path": "/nowhere"}
+    assert site.http.post(f"{control}/faults", json=rule, headers=admin).status_code == 201
+    assert site.http.get(f"{control}/requests", headers=admin).status_code == 200
     return site.db(lambda session: session.get_one(Site, site.id))
 
 

@@ -41,6 +41,9 @@ Schedule = Annotated[
 THINKIFIC_RATE_LIMIT = 120
 THINKIFIC_MAX_IN_FLIGHT = 10
 
+MAX_JOURNAL_SIZE = 1_000_000
+MAX_JOURNAL_BODY_BYTES = 1_048_576
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SYLLABUS_", extra="ignore")
@@ -75,6 +78,10 @@ class Settings(BaseSettings):
     # Thinkific's rule for target URLs: https only, no localhost. Off by default, for local
     # receivers.
     strict_webhook_urls: bool = False
+    # The request journal (journal/): the newest entries kept per site (0 or "off": no
+    # journal), and the bytes of each request and response body kept (0: no bodies).
+    journal_size: Annotated[Limit, Field(le=MAX_JOURNAL_SIZE)] = 1000
+    journal_body_bytes: Annotated[int, Field(ge=0, le=MAX_JOURNAL_BODY_BYTES)] = 4096
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,12 @@ from syllabus.control.router import router as control_router
 from syllabus.db import Database
 from syllabus.docs import install_docs
 from syllabus.errors import CatchUnhandled, install_error_handlers
+from syllabus.faults.book import FaultBook
+from syllabus.faults.control import router as faults_router
+from syllabus.faults.middleware import Faults
+from syllabus.journal.control import router as journal_router
+from syllabus.journal.middleware import Journal
+from syllabus.journal.recorder import JournalRecorder
 from syllabus.kit.body import BodyNormalizer, IgnoreTrailingSlash
 from syllabus.kit.responses import json_response
 from syllabus.kit.routing import ADMIN_PREFIX, V2_PREFIX
@@ -28,6 +34,7 @@ from syllabus.oauth.router import router as oauth_router
 from syllabus.oauth.scopes import oauth_security_scheme, scope_for
 from syllabus.ratelimit.middleware import RateLimit
 from syllabus.simulate.control import router as simulate_control_router
+from syllabus.snapshots.control import router as snapshots_router
 from syllabus.webhooks.control import router as deliveries_router
 from syllabus.webhooks.worker import DeliveryWorker
 
@@ -79,6 +86,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(oauth_control_router)
     app.include_router(simulate_control_router)
     app.include_router(deliveries_router)
+    app.include_router(journal_router)
+    app.include_router(faults_router)
+    app.include_router(snapshots_router)
     install_docs(app)
     app.add_middleware(IgnoreTrailingSlash)
     app.add_middleware(
@@ -86,8 +96,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_body_bytes=settings.max_body_bytes,
         prefixes=(ADMIN_PREFIX, "/api/v2/", "/_syllabus/"),
     )
+    # Injected faults (faults/), for the site the rate limiter found, before the body is read.
+    app.add_middleware(Faults, book=FaultBook(database), max_body_bytes=settings.max_body_bytes)
     # Before the body is read: a refused request costs no parsing.
     app.add_middleware(RateLimit, settings=settings, database=database)
+    # The request journal (journal/), around the limiter: it records what the client got.
+    app.state.journal = JournalRecorder(database, settings)
+    app.add_middleware(Journal, recorder=app.state.journal)
     # Outermost of ours: an unexpected exception anywhere below is a clean 500.
     app.add_middleware(CatchUnhandled)
 

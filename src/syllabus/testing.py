@@ -21,10 +21,12 @@ import socket
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -215,6 +217,35 @@ class Clock:
         return _moment(self._site.control("PUT", "/clock", json=body).json())
 
 
+class RecordedRequests:
+    """Journal entries (``ThinkificSite.requests``), oldest first: ``count``, ``last``, and
+    iteration and indexing over the entries (dicts, as the control plane lists them)."""
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.entries = entries
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def last(self) -> dict[str, Any] | None:
+        return self.entries[-1] if self.entries else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.entries)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.entries[index]
+
+    def __repr__(self) -> str:
+        lines = [f"{e['method']} {e['path']} -> {e['status']}" for e in self.entries]
+        return f"RecordedRequests({len(self.entries)}: {lines})"
+
+
 class ThinkificSite(_Closing):
     """A site on a Syllabus server, and what its control plane can do to it."""
 
@@ -273,6 +304,92 @@ class ThinkificSite(_Closing):
     def deliveries(self) -> list[dict[str, Any]]:
         """The site's webhook deliveries, oldest first, each with its attempts."""
         return self._every("/deliveries")
+
+    def requests(
+        self, *, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> RecordedRequests:
+        """The site's journal, oldest first: its requests to the Admin API and ``/api/v2``
+        with what each got, only those of ``method``, ``path`` (after the API's prefix; a
+        glob with ``*`` and ``?``) and ``status`` if given. One line of a test::
+
+            assert site.requests(method="POST", path="/users").count == 1
+        """
+        given = {"method": method, "path": path, "status": status}
+        filters = {f"query[{name}]": value for name, value in given.items() if value is not None}
+        entries: list[dict[str, Any]] = []
+        page: int | None = 1
+        while page is not None:
+            params = {**filters, "page": page, "limit": PAGE_LIMIT}
+            body = self.control("GET", "/requests", params=params).json()
+            entries += body["items"]
+            page = body["meta"]["pagination"]["next_page"]
+        return RecordedRequests(entries)
+
+    def fault(
+        self,
+        action: str,
+        *,
+        method: str | None = None,
+        path: str = "*",
+        status: int | None = None,
+        delay_ms: int | None = None,
+        times: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        """Add a fault rule: requests matching ``method`` and the glob ``path`` (after the
+        API's prefix) get ``action`` ("status" with ``status``, "delay" with ``delay_ms``,
+        "drop" or "commit_then_fail"), ``times`` times, with ``probability``, or always.
+        Returns the rule; the server applies it from the next request."""
+        given = {
+            "action": action,
+            "method": method,
+            "path": path,
+            "status": status,
+            "delay_ms": delay_ms,
+            "times": times,
+            "probability": probability,
+            "seed": seed,
+        }
+        body = {name: value for name, value in given.items() if value is not None}
+        rule: dict[str, Any] = self.control("POST", "/faults", json=body).json()
+        return rule
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The site's fault rules, in the order they are tried, with what each matched."""
+        return self._every("/faults")
+
+    def clear_faults(self) -> None:
+        """Delete every fault rule of the site."""
+        self.control("DELETE", "/faults")
+
+    def snapshot(self, name: str) -> dict[str, Any]:
+        """Save the site's whole state (every row, with its ids, and its clock) as ``name``
+        (unique on the site): the snapshot, with the rows it holds by table."""
+        saved: dict[str, Any] = self.control("POST", "/snapshots", json={"name": name}).json()
+        return saved
+
+    def restore(self, name: str) -> None:
+        """Bring the site back to the snapshot ``name``, in one transaction: the same rows,
+        the same ids, its clock. Keys, fault rules and the request journal stay as they are."""
+        self.control("POST", f"/snapshots/{quote(name, safe='')}/restore")
+
+    def diff(self, since: str | None = None) -> dict[str, Any]:
+        """What changed since the snapshot ``since`` or, without it, since the site was made
+        (the test's start): ``{"since", "resources": {table: {"created", "updated",
+        "deleted"}}}``, only the tables that changed. One line of a test::
+
+            assert set(site.diff()["resources"]) == {"users"}
+        """
+        params = {} if since is None else {"since": since}
+        changed: dict[str, Any] = self.control("GET", "/diff", params=params).json()
+        return changed
+
+    def export(self) -> dict[str, Any]:
+        """The site in the ``syllabus load`` format: ``load()`` it into another site to get the
+        same Admin API answers (but the ids)."""
+        document: dict[str, Any] = self.control("GET", "/export", params={"format": "json"}).json()
+        return document
 
     def reset(self) -> None:
         """Delete everything in the site but the site and its credentials."""

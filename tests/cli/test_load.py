@@ -1929,9 +1929,9 @@ INVALID = [
     pytest.param(
         """\
         promotions:
-          - { name: P, discount_type: fixed, amount: 5, coupons: [{ code: A, quantity_used: 3 }] }
+          - { name: P, discount_type: fixed, amount: 5, coupons: [{ code: A, quantity_used: -1 }] }
         """,
-        "promotions[0].coupons[0].quantity_used: is not a known field",
+        "promotions[0].coupons[0].quantity_used: input should be greater than or equal to 0",
         id="coupon-quantity-used",
     ),
     pytest.param(

@@ -131,6 +131,20 @@ def serve(
             help="Thinkific's rule for webhook URLs: https only, no localhost.",
         ),
     ] = False,
+    journal_size: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_JOURNAL_SIZE",
+            help="Requests kept in each site's journal (default 1000); 0 or off: no journal.",
+        ),
+    ] = None,
+    journal_body_bytes: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_JOURNAL_BODY_BYTES",
+            help="Bytes of each request and response body the journal keeps (default 4096).",
+        ),
+    ] = None,
 ) -> None:
     """Migrate the database, then serve the API."""
     # Worker processes build their app from the environment, so flags travel through it.
@@ -148,6 +162,8 @@ def serve(
         "SYLLABUS_WEBHOOK_RETRIES": webhook_retries,
         "SYLLABUS_WEBHOOK_TIMEOUT": None if webhook_timeout is None else str(webhook_timeout),
         "SYLLABUS_STRICT_WEBHOOK_URLS": "1" if strict_webhook_urls else None,
+        "SYLLABUS_JOURNAL_SIZE": journal_size,
+        "SYLLABUS_JOURNAL_BODY_BYTES": journal_body_bytes,
     }
     os.environ.update({name: value for name, value in chosen.items() if value is not None})
     try:

@@ -10,8 +10,10 @@ from syllabus.models.course_review import CourseReview
 from syllabus.models.custom_profile_field import CustomProfileField, CustomProfileFieldDefinition
 from syllabus.models.enrollment import Enrollment
 from syllabus.models.event import Event
+from syllabus.models.fault import FAULT_ACTIONS, FaultRule
 from syllabus.models.group import Group, GroupMembership, group_analysts
 from syllabus.models.instructor import Instructor
+from syllabus.models.journal import JournalEntry
 from syllabus.models.oauth import OAuthApp, OAuthCode, ServerSecret
 from syllabus.models.order import ExternalOrder, ExternalOrderTransaction, Order, OrderItem
 from syllabus.models.product import Product, ProductPrice, related_products
@@ -20,11 +22,13 @@ from syllabus.models.promotion import Coupon, Promotion, promotion_products
 from syllabus.models.publish_request import ProductPublishRequest
 from syllabus.models.site import Credential, Site
 from syllabus.models.site_script import SiteScript
+from syllabus.models.snapshot import Snapshot
 from syllabus.models.user import ROLES, User
 from syllabus.models.webhook import DeliveryAttempt, Webhook, WebhookDelivery
 
 __all__ = [
     "CONTENTABLE_TYPES",
+    "FAULT_ACTIONS",
     "ROLES",
     "Base",
     "Bundle",
@@ -42,9 +46,11 @@ __all__ = [
     "Event",
     "ExternalOrder",
     "ExternalOrderTransaction",
+    "FaultRule",
     "Group",
     "GroupMembership",
     "Instructor",
+    "JournalEntry",
     "LessonCompletion",
     "OAuthApp",
     "OAuthCode",
@@ -59,6 +65,7 @@ __all__ = [
     "ServerSecret",
     "Site",
     "SiteScript",
+    "Snapshot",
     "User",
     "Webhook",
     "WebhookDelivery",

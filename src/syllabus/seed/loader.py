@@ -49,6 +49,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from syllabus.config import Settings
 from syllabus.context import Scope
+from syllabus.kit.schemas import InputTimestamp
 from syllabus.models import Site
 from syllabus.models.base import stamp
 from syllabus.seed import sections as section_modules
@@ -91,6 +92,31 @@ class Spec(BaseModel):
         }
 
 
+class Stamped(Spec):
+    """An entry that may say when its row was made and last changed, as an export does
+    (``syllabus export``), so that the loaded site answers with the same times."""
+
+    created_at: InputTimestamp | None = None
+    updated_at: InputTimestamp | None = None
+
+    def times(self) -> dict[str, datetime]:
+        """The times the entry gives: ``updated_at`` is ``created_at`` unless given."""
+        times = {}
+        if self.created_at is not None:
+            times["created_at"] = times["updated_at"] = self.created_at
+        if self.updated_at is not None:
+            times["updated_at"] = self.updated_at
+        return times
+
+
+def times_of(row: Any) -> dict[str, datetime]:
+    """A row's times as a ``Stamped`` entry gives them: ``updated_at`` only when it differs."""
+    times = {"created_at": row.created_at}
+    if row.updated_at != row.created_at:
+        times["updated_at"] = row.updated_at
+    return times
+
+
 S = TypeVar("S", bound=Spec)
 
 
@@ -114,6 +140,10 @@ class NaturalKey:
     normalize: Callable[[str], str] = _same
     # Look up every row of the site, not only those the file names (a check needs them all).
     every_row: bool = False
+    # Several rows of the site may share a key (promotions, site scripts, as the API makes
+    # them): an entry that gives its ``created_at`` (an export's, ``Stamped``) names the row of
+    # that key made then, and entries may share a key made at different times.
+    shared: bool = False
 
     def of(self, entry: Spec) -> str:
         return self.normalize(getattr(entry, self.field))
@@ -224,12 +254,19 @@ class Section(Generic[S]):
             yield Problem(index, message, at)
 
     def key_of(self, spec: S) -> Hashable:
-        """The entry's natural key, which its tally counts."""
+        """The entry's natural key, which its tally counts (with its ``created_at`` when the
+        key is ``shared`` and the entry gives it)."""
         assert self.natural is not None, f"{self.key} has no natural key: define key_of"
-        return self.natural.of(spec)
+        key = self.natural.of(spec)
+        made = getattr(spec, "created_at", None)
+        return (key, made) if self.natural.shared and made is not None else key
 
     def find(self, load: Load, spec: S) -> Any:
-        return load.rows[self.key].get(self.key_of(spec))
+        key = self.key_of(spec)
+        row = load.rows[self.key].get(key)
+        if row is None and isinstance(key, tuple) and self.natural is not None:
+            row = load.made_at(self.natural, *key)
+        return row
 
     def new(self, load: Load, spec: S) -> Any:
         raise NotImplementedError(f"{self.key}: define new")
@@ -237,6 +274,29 @@ class Section(Generic[S]):
     def upsert(self, load: Load, spec: S, row: Any, creating: bool) -> bool:
         """Write ``spec`` into ``row``, new or stored; say whether a stored row changed."""
         return load.save(row, spec.given(self.fields, creating=creating), creating=creating)
+
+    def stamped(self, load: Load, spec: S) -> list[Any]:
+        """The rows that take the entry's times: by default its own row, made by this load
+        (the write keeps it in ``load.rows``) or found."""
+        row = load.rows[self.key].get(self.key_of(spec))
+        if row is None:
+            row = self.find(load, spec)
+        return [] if row is None else [row]
+
+    def stamp(self, load: Load, spec: S) -> bool:
+        """Give the entry's rows the times it gives (``Stamped``), once every section is
+        written; say whether a stored row's times changed."""
+        times = spec.times() if isinstance(spec, Stamped) else {}
+        changed = False
+        for row in self.stamped(load, spec) if times else []:
+            changed = load.restamp(row, times) or changed
+        return changed
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        """The site's rows as this section's entries, in the order the load makes them (the
+        ids' order), for ``syllabus export``: what loading them into a new site needs to
+        answer as this site does (docs/load-format.md)."""
+        raise NotImplementedError(f"{self.key}: define export")
 
     def write(self, load: Load, entries: Sequence[S]) -> None:
         tally = self.tally(load)
@@ -246,6 +306,9 @@ class Section(Generic[S]):
             creating = row is None
             if row is None:
                 row = load.rows[self.key][key] = self.new(load, spec)
+                if getattr(spec, "created_at", None) is not None:
+                    # Made at the entry's time: a later step may look for it by that time.
+                    row.created_at = spec.created_at  # type: ignore[attr-defined]
             changed = self.upsert(load, spec, row, creating)
             tally.mark(key, created=creating, changed=changed)
         load.session.flush()
@@ -295,6 +358,11 @@ def _format() -> _Format:
     }
     document = create_model("ContentFile", __base__=_Document, **fields)
     return _Format(sections, tuple(steps), document)
+
+
+def sections() -> tuple[Section[Any], ...]:
+    """The format's sections, in load order."""
+    return _format().sections
 
 
 def _validate(sections: Sequence[Section[Any]]) -> None:
@@ -449,11 +517,15 @@ def repeated(index: int, field: str, values: Sequence[Hashable], *under: str) ->
         yield Problem(index, message, (field, position, *under))
 
 
-def _duplicates(entries: Sequence[Any], section: str, natural: NaturalKey) -> list[Problem]:
-    keys = [natural.of(entry) for entry in entries]
+def _duplicates(
+    entries: Sequence[Any], section: Section[Any], natural: NaturalKey
+) -> list[Problem]:
+    keys = [section.key_of(entry) for entry in entries]
     return [
         Problem(
-            index, f"{keys[index]!r} is already given by {section}[{earlier}]", (natural.field,)
+            index,
+            f"{natural.of(entries[index])!r} is already given by {section.key}[{earlier}]",
+            (natural.field,),
         )
         for index, earlier in repeats(keys)
     ]
@@ -464,7 +536,7 @@ def _check_entries(form: _Format, content: ContentFile) -> list[str]:
     problems = []
     for section in form.sections:
         entries = content[section.key]
-        found = _duplicates(entries, section.key, section.natural) if section.natural else []
+        found = _duplicates(entries, section, section.natural) if section.natural else []
         found += section.check(entries)
         problems += [_problem(section.key, problem) for problem in found]
     return problems
@@ -677,6 +749,23 @@ class Load:
             row.updated_at = self.now
         return changed
 
+    def made_at(self, natural: NaturalKey, value: str, created_at: datetime) -> Any:
+        """The site's row of a ``shared`` natural key made at ``created_at`` (the lowest id)."""
+        model: Any = natural.column.class_
+        return self.session.scalars(
+            select(model)
+            .where(
+                model.site_id == self.site.id,
+                natural.column == value,
+                model.created_at == created_at,
+            )
+            .order_by(model.id)
+        ).first()
+
+    def restamp(self, row: Any, times: dict[str, datetime]) -> bool:
+        """Give ``row`` the times an entry gives (``Stamped.times``); say if they changed."""
+        return _assign(row, times)
+
     def links(
         self,
         parent: Column[int],
@@ -768,5 +857,11 @@ def load_content(
             step.run(load, content[section.key])
         except Refused as refused:
             raise LoadError([_problem(section.key, p) for p in refused.problems]) from refused
+    session.flush()
+    # Last, so that what the file says of a row's times wins over the writes that touched it.
+    for section in form.sections:
+        for spec in content[section.key]:
+            if section.stamp(load, spec):
+                section.tally(load).mark(section.key_of(spec), changed=True)
     session.flush()
     return LoadSummary(site.subdomain, load.tallies)

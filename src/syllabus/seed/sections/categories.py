@@ -6,19 +6,39 @@ slug updates it (its products, and its name or description if given) and never m
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.categories.repository import DEFAULT_SLUG
 from syllabus.kit.schemas import LongText
 from syllabus.kit.validation import Required
 from syllabus.models import Collection, collection_memberships
-from syllabus.seed.loader import Load, NaturalKey, Problem, Section, Slug, Spec, repeated
-from syllabus.seed.sections.courses import PRODUCTS, product_id, product_reference, productless
+from syllabus.seed.loader import (
+    Load,
+    NaturalKey,
+    Problem,
+    Section,
+    Slug,
+    Stamped,
+    repeated,
+    times_of,
+)
+from syllabus.seed.sections.courses import (
+    PRODUCTS,
+    product_id,
+    product_reference,
+    product_slugs,
+    productless,
+)
 
 PRODUCT_LIST = product_reference("products")
 
 
-class CategorySpec(Spec):
+class CategorySpec(Stamped):
     slug: Slug
     # Required for a new category (check_site): the default one keeps its name unless given.
     name: Required | None = None
@@ -61,6 +81,29 @@ class Categories(Section[CategorySpec]):
                 row.updated_at = load.now
             changed = linked or changed
         return changed
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        slugs = product_slugs(session, site_id)
+        products: defaultdict[int, list[str]] = defaultdict(list)
+        for category, product in session.execute(
+            select(collection_memberships.c.collection_id, collection_memberships.c.product_id)
+            .join(Collection, Collection.id == collection_memberships.c.collection_id)
+            .where(Collection.site_id == site_id)
+            .order_by(collection_memberships.c.collection_id, collection_memberships.c.product_id)
+        ):
+            products[category].append(slugs[product])
+        return [
+            {
+                "slug": category.slug,
+                "name": category.name,
+                "description": category.description,
+                "products": products.get(category.id, []),
+                **times_of(category),
+            }
+            for category in session.scalars(
+                select(Collection).where(Collection.site_id == site_id).order_by(Collection.id)
+            )
+        ]
 
 
 SECTION = Categories()

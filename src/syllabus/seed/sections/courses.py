@@ -6,12 +6,14 @@ price, its events, and how the other sections name a product (by its course's or
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from syllabus.courses.repository import COURSE_PAYLOAD, CourseRepository
 from syllabus.errors import found
@@ -25,12 +27,26 @@ from syllabus.models import (
     Chapter,
     Content,
     Course,
+    Instructor,
     Product,
     ProductPrice,
+    related_products,
 )
 from syllabus.models.product import payment_type
 from syllabus.products.repository import PRODUCT_PAYLOAD, ProductRepository
-from syllabus.seed.loader import Load, NaturalKey, Problem, Reference, Section, Slug, Spec
+from syllabus.seed.loader import (
+    Load,
+    NaturalKey,
+    Problem,
+    Reference,
+    Section,
+    Slug,
+    Spec,
+    Stamped,
+    Step,
+    Tally,
+    times_of,
+)
 from syllabus.seed.sections.instructors import InstructorSlug
 
 
@@ -42,6 +58,18 @@ def _content_type(value: str) -> str:
 
 ContentType = Annotated[str, AfterValidator(_content_type)]
 Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+# The sections whose entries are sold as products, in the order a slug naming both finds them.
+PRODUCTS = ("courses", "bundles")
+
+
+def product_reference(field: str) -> Reference:
+    """An entry's ``field`` names products by their course's or bundle's slug."""
+    return Reference(field, *PRODUCTS, described="course or bundle with slug")
+
+
+RELATED = product_reference("related")
 
 
 class ContentSpec(Spec):
@@ -57,8 +85,9 @@ class ChapterSpec(Spec):
     contents: list[ContentSpec] = []
 
 
-class ProductSpec(Spec):
-    """The fields of the product that a course or a bundle is sold as."""
+class ProductSpec(Stamped):
+    """The fields of the product that a course or a bundle is sold as. Its times are the
+    course's or the bundle's (``Stamped``)."""
 
     price: Price = Decimal("0")
     status: Literal["published", "draft"] = "published"
@@ -67,6 +96,13 @@ class ProductSpec(Spec):
     subscription: bool = False
     days_until_expiry: Annotated[int, Field(ge=1, le=36_500)] | None = None
     has_certificate: bool = False
+    # Where the product lists among the site's: after every product, unless given.
+    position: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    # Where the product comes among the products the file makes, which are made in this
+    # order (an export gives it: the order the site made them in, which its lists follow).
+    sequence: Annotated[int, Field(ge=0)] | None = None
+    # Its related products (`related_product_ids`), by their course's or bundle's slug.
+    related: list[Slug] = []
 
 
 class CourseSpec(ProductSpec):
@@ -86,7 +122,15 @@ class CourseSpec(ProductSpec):
     chapters: list[ChapterSpec] | None = None
 
 
-PRODUCT_FIELDS = tuple(ProductSpec.model_fields)
+PRODUCT_FIELDS = (
+    "price",
+    "status",
+    "private",
+    "hidden",
+    "subscription",
+    "days_until_expiry",
+    "has_certificate",
+)
 # Course fields the product mirrors: it is what the site sells under the course's name.
 MIRRORED = ("name", "slug", "description", "keywords")
 
@@ -95,7 +139,7 @@ class Courses(Section[CourseSpec]):
     key = "courses"
     spec = CourseSpec
     natural = NaturalKey("slug", Course.slug, "course with slug")
-    references = (Reference("instructor", "instructors"),)
+    references = (Reference("instructor", "instructors"), RELATED)
     after = ("instructors",)
     fields = (
         "name",
@@ -112,8 +156,67 @@ class Courses(Section[CourseSpec]):
     )
     tallies = ("courses", "chapters", "contents")
 
+    def steps(self) -> tuple[Step, ...]:
+        # Related products may be bundles: a second pass, once bundles are written.
+        return (*super().steps(), Step(self.relate, after=("bundles",)))
+
+    def write(self, load: Load, entries: Sequence[CourseSpec]) -> None:
+        reserve_products(load, entries)
+        super().write(load, entries)
+
+    def relate(self, load: Load, entries: Sequence[CourseSpec]) -> None:
+        relate(load, entries, self.tally(load))
+
     def check_site(self, entries: Sequence[CourseSpec], load: Load) -> Iterator[Problem]:
-        return shared_slugs(load, entries, "bundles", "bundle")
+        yield from shared_slugs(load, entries, "bundles", "bundle")
+        yield from productless(load, entries, RELATED)
+
+    def stamped(self, load: Load, spec: CourseSpec) -> list[Any]:
+        course: Course | None = self.find(load, spec)
+        return [] if course is None else [course, *product_rows(load, course)]
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        instructors = dict(
+            session.execute(
+                select(Instructor.id, Instructor.slug).where(Instructor.site_id == site_id)
+            ).all()
+        )
+        contents: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        for content in session.scalars(
+            select(Content)
+            .where(Content.site_id == site_id)
+            .order_by(Content.chapter_id, Content.position, Content.id)
+        ):
+            contents[content.chapter_id].append(
+                {"name": content.name, "type": content.contentable_type, "free": content.free}
+            )
+        chapters: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        for chapter in session.scalars(
+            select(Chapter)
+            .where(Chapter.site_id == site_id)
+            .order_by(Chapter.course_id, Chapter.position, Chapter.id)
+        ):
+            chapters[chapter.course_id].append(
+                {
+                    "name": chapter.name,
+                    "description": chapter.description,
+                    "duration_in_seconds": chapter.duration_in_seconds,
+                    "contents": contents.get(chapter.id, []),
+                }
+            )
+        sold = product_entries(session, site_id)
+        entries = []
+        for course in session.scalars(
+            select(Course).where(Course.site_id == site_id).order_by(Course.id)
+        ):
+            entry: dict[str, Any] = {"slug": course.slug}
+            entry.update({name: getattr(course, name) for name in self.fields})
+            entry["instructor"] = instructors.get(course.instructor_id or 0)
+            entry.update(sold.get(course.product_id or 0, {}))
+            if course.id in chapters:
+                entry["chapters"] = chapters[course.id]
+            entries.append({**entry, **times_of(course)})
+        return entries
 
     def new(self, load: Load, spec: CourseSpec) -> Course:
         return Course(slug=spec.slug)
@@ -140,13 +243,70 @@ class Courses(Section[CourseSpec]):
 
 # --- products: what the site sells, a course's or a bundle's --------------------------------
 
-# The sections whose entries are sold as products, in the order a slug naming both finds them.
-PRODUCTS = ("courses", "bundles")
+
+def product_slugs(session: Session, site_id: int) -> dict[int, str]:
+    """The slug that names each product of the site: its course's or its bundle's."""
+    slugs: dict[int, str] = {}
+    for owner in (Bundle, Course):  # a course wins a slug, as references find it
+        for product, slug in session.execute(
+            select(owner.product_id, owner.slug).where(
+                owner.site_id == site_id, owner.product_id.is_not(None)
+            )
+        ):
+            if product is not None:
+                slugs[product] = slug
+    return slugs
 
 
-def product_reference(field: str) -> Reference:
-    """An entry's ``field`` names products by their course's or bundle's slug."""
-    return Reference(field, *PRODUCTS, described="course or bundle with slug")
+def product_entries(session: Session, site_id: int) -> dict[int, dict[str, Any]]:
+    """Each product of the site as the product fields of its course's or bundle's entry."""
+    slugs = product_slugs(session, site_id)
+    related: defaultdict[int, list[str]] = defaultdict(list)
+    for product, other in session.execute(
+        select(related_products.c.product_id, related_products.c.related_product_id)
+        .join(Product, Product.id == related_products.c.product_id)
+        .where(Product.site_id == site_id)
+        .order_by(related_products.c.product_id, related_products.c.related_product_id)
+    ):
+        related[product].append(slugs[other])
+    products = session.scalars(
+        select(Product).where(Product.site_id == site_id).order_by(Product.id)
+    )
+    return {
+        product.id: {
+            **{name: getattr(product, name) for name in PRODUCT_FIELDS},
+            "position": product.position,
+            "sequence": sequence,
+            "related": related.get(product.id, []),
+        }
+        for sequence, product in enumerate(products)
+    }
+
+
+def product_rows(load: Load, owner: Course | Bundle) -> list[Any]:
+    """The rows that are a course's or a bundle's product: the product and its primary price."""
+    if owner.product_id is None:
+        return []
+    product = load.session.get(Product, owner.product_id)
+    prices = load.session.scalars(
+        select(ProductPrice).where(
+            ProductPrice.product_id == owner.product_id, ProductPrice.is_primary
+        )
+    )
+    return [product, *prices]
+
+
+def relate(load: Load, entries: Sequence[Any], tally: Tally) -> None:
+    """Make each entry's product related to exactly the products its ``related`` names (when
+    the entry gives them), once every product is written."""
+    column = related_products.c
+    for spec in entries:
+        if "related" not in spec.model_fields_set:
+            continue
+        ids = sorted({product_id(load, slug) for slug in spec.related})
+        owner = product_id(load, spec.slug)
+        if load.links(column.product_id, column.related_product_id, owner, ids):
+            tally.mark(spec.slug, changed=True)
 
 
 def stored_product_id(load: Load, slug: str) -> int | None:
@@ -187,6 +347,31 @@ def shared_slugs(load: Load, entries: Sequence[Any], other: str, kind: str) -> I
             yield Problem(index, f"{slug!r} is a {kind}'s slug too", ("slug",))
 
 
+def reserve_products(load: Load, entries: Sequence[CourseSpec]) -> None:
+    """Make the products of the file's new courses and bundles that give their ``sequence``
+    first, in that order, so that they list in that order whichever section writes them (a
+    site may have sold a bundle before some of its courses). Each entry's write then takes its
+    product (``write_product``)."""
+    reserved = load.rows.setdefault(RESERVED, {})
+    placed = [
+        (spec.sequence, kind, spec)
+        for kind, specs in (("Course", entries), ("Bundle", load.content["bundles"]))
+        for spec in specs
+        if spec.sequence is not None and load.named([f"{kind.lower()}s"], spec.slug) is None
+    ]
+    for _, kind, spec in sorted(placed, key=lambda place: place[0]):
+        product = Product(
+            productable_type=kind, name=spec.name, slug=spec.slug, position=spec.position or 0
+        )
+        load.add(product)
+        reserved[kind, spec.slug] = product
+    load.session.flush()
+
+
+# Products made before their course or bundle (``reserve_products``), in ``Load.rows``.
+RESERVED = "reserved products"
+
+
 def write_product(
     load: Load, owner: Course | Bundle, spec: ProductSpec, mirrored: tuple[str, ...]
 ) -> Topic | None:
@@ -195,12 +380,16 @@ def write_product(
     product = None if owner.product_id is None else load.session.get(Product, owner.product_id)
     creating = product is None
     if product is None:
+        product = load.rows.get(RESERVED, {}).pop((type(owner).__name__, owner.slug), None)
+    if product is None:
         # After every product of the site, those this load created included.
         position = load.session.scalar(
             select(func.count()).select_from(Product).where(Product.site_id == load.site.id)
         )
         product = Product(productable_type=type(owner).__name__, position=position or 0)
     values = spec.given(PRODUCT_FIELDS, creating=creating)
+    if spec.position is not None:
+        values["position"] = spec.position
     values["productable_id"] = owner.id
     values.update({name: getattr(owner, name) for name in mirrored})
     changed = load.save(product, values, creating=creating)

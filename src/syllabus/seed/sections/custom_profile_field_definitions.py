@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.validation import Required
 from syllabus.models import CustomProfileFieldDefinition
-from syllabus.seed.loader import Load, NaturalKey, Section, Spec
+from syllabus.seed.loader import Load, NaturalKey, Section, Stamped, times_of
 
 
-class DefinitionSpec(Spec):
+class DefinitionSpec(Stamped):
     label: Required
     field_type: Annotated[Required, Field(max_length=32)] = "text"
     required: bool = False
@@ -31,6 +33,19 @@ class Definitions(Section[DefinitionSpec]):
 
     def new(self, load: Load, spec: DefinitionSpec) -> CustomProfileFieldDefinition:
         return CustomProfileFieldDefinition(label=spec.label)
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        model = CustomProfileFieldDefinition
+        rows = session.scalars(select(model).where(model.site_id == site_id).order_by(model.id))
+        return [
+            {
+                "label": row.label,
+                "field_type": row.field_type,
+                "required": row.required,
+                **times_of(row),
+            }
+            for row in rows
+        ]
 
 
 SECTION = Definitions()

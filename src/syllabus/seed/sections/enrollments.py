@@ -7,17 +7,18 @@ from typing import Annotated, Any
 
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.schemas import InputTimestamp
 from syllabus.kit.validation import Email
-from syllabus.models import Enrollment
+from syllabus.models import Course, Enrollment, User
 from syllabus.models.user import email_key
-from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Spec
+from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Stamped, times_of
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
-class EnrollmentSpec(Spec):
+class EnrollmentSpec(Stamped):
     user: Email
     course: Slug
     activated_at: InputTimestamp | None = None
@@ -108,6 +109,24 @@ class Enrollments(Section[EnrollmentSpec]):
         if final["percentage_completed"] > 0 and final["started_at"] is None:
             final["started_at"] = final["activated_at"] or load.now
         return load.save(row, final, creating=creating)
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        rows = session.execute(
+            select(Enrollment, User.email, Course.slug)
+            .join(User, User.id == Enrollment.user_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(Enrollment.site_id == site_id)
+            .order_by(Enrollment.id)
+        )
+        return [
+            {
+                "user": email,
+                "course": slug,
+                **{name: getattr(row, name) for name in self.fields},
+                **times_of(row),
+            }
+            for row, email, slug in rows
+        ]
 
 
 SECTION = Enrollments()

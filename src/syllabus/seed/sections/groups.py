@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.validation import Email, Required
-from syllabus.models import Group, GroupMembership, group_analysts
+from syllabus.models import Group, GroupMembership, User, group_analysts
 from syllabus.models.group import new_group_token
 from syllabus.models.user import email_key
-from syllabus.seed.loader import Load, NaturalKey, Problem, Reference, Section, Spec, repeated
+from syllabus.seed.loader import (
+    Load,
+    NaturalKey,
+    Problem,
+    Reference,
+    Section,
+    Stamped,
+    repeated,
+    times_of,
+)
 from syllabus.seed.sections.users import roles_after
 
 ANALYST = "group_analyst"
 
 
-class GroupSpec(Spec):
+class GroupSpec(Stamped):
     name: Required
     members: list[Email] = []
     analysts: list[Email] = []
@@ -60,6 +72,37 @@ class Groups(Section[GroupSpec]):
         if changed and not creating:
             row.updated_at = load.now
         return changed
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        emails = dict(
+            session.execute(select(User.id, User.email).where(User.site_id == site_id)).all()
+        )
+        members: defaultdict[int, list[str]] = defaultdict(list)
+        for group_id, user_id in session.execute(
+            select(GroupMembership.group_id, GroupMembership.user_id)
+            .where(GroupMembership.site_id == site_id)
+            .order_by(GroupMembership.group_id, GroupMembership.user_id)
+        ):
+            members[group_id].append(emails[user_id])
+        analysts: defaultdict[int, list[str]] = defaultdict(list)
+        for group_id, user_id in session.execute(
+            select(group_analysts.c.group_id, group_analysts.c.user_id)
+            .join(Group, Group.id == group_analysts.c.group_id)
+            .where(Group.site_id == site_id)
+            .order_by(group_analysts.c.group_id, group_analysts.c.user_id)
+        ):
+            analysts[group_id].append(emails[user_id])
+        return [
+            {
+                "name": group.name,
+                "members": members.get(group.id, []),
+                "analysts": analysts.get(group.id, []),
+                **times_of(group),
+            }
+            for group in session.scalars(
+                select(Group).where(Group.site_id == site_id).order_by(Group.id)
+            )
+        ]
 
 
 def _token(load: Load) -> str:

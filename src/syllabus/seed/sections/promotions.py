@@ -5,11 +5,14 @@ A coupon's ``quantity_used`` is the site's record of its uses: load never change
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.coupons.repository import CouponRepository
 from syllabus.coupons.schemas import Quantity
@@ -19,11 +22,22 @@ from syllabus.models import Coupon, Promotion, promotion_products
 from syllabus.models.promotion import in_window
 from syllabus.promotions.schemas import Amount, DiscountType, Duration
 from syllabus.promotions.service import amount_errors
-from syllabus.seed.loader import Load, NaturalKey, Problem, Section, Slug, Spec, repeated
+from syllabus.seed.loader import (
+    Load,
+    NaturalKey,
+    Problem,
+    Section,
+    Slug,
+    Spec,
+    Stamped,
+    repeated,
+    times_of,
+)
 from syllabus.seed.sections.courses import (
     PRODUCTS,
     product_id,
     product_reference,
+    product_slugs,
     productless,
     stored_product_id,
 )
@@ -31,13 +45,16 @@ from syllabus.seed.sections.courses import (
 PRODUCT_LIST = product_reference("products")
 
 
-class CouponSpec(Spec):
+class CouponSpec(Stamped):
     code: Required
     note: LongText | None = None
     quantity: Quantity | None = None
+    # Its uses so far, as an export gives them; left out, a new coupon has none and a stored
+    # one keeps its count.
+    quantity_used: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
 
 
-class PromotionSpec(Spec):
+class PromotionSpec(Stamped):
     name: Required
     description: LongText | None = None
     discount_type: DiscountType
@@ -57,7 +74,7 @@ def current(spec: Spec, stored: Any, name: str) -> Any:
 class Promotions(Section[PromotionSpec]):
     key = "promotions"
     spec = PromotionSpec
-    natural = NaturalKey("name", Promotion.name, "promotion named")
+    natural = NaturalKey("name", Promotion.name, "promotion named", shared=True)
     references = (PRODUCT_LIST,)
     after = PRODUCTS
     fields = ("description", "discount_type", "amount", "starts_at", "expires_at", "duration")
@@ -96,6 +113,60 @@ class Promotions(Section[PromotionSpec]):
             row.updated_at = load.now
         return changed or linked
 
+    def stamp(self, load: Load, spec: PromotionSpec) -> bool:
+        changed = super().stamp(load, spec)
+        promotion = self.find(load, spec)
+        if promotion is None:
+            return changed
+        stored = {
+            coupon.code: coupon
+            for coupon in load.session.scalars(
+                select(Coupon).where(Coupon.promotion_id == promotion.id)
+            )
+        }
+        for coupon in spec.coupons:
+            times = coupon.times()
+            if times and coupon.code in stored and load.restamp(stored[coupon.code], times):
+                load.tallies["coupons"].mark((spec.name, coupon.code), changed=True)
+                changed = True
+        return changed
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        slugs = product_slugs(session, site_id)
+        products: defaultdict[int, list[str]] = defaultdict(list)
+        for promotion, product in session.execute(
+            select(promotion_products.c.promotion_id, promotion_products.c.product_id)
+            .join(Promotion, Promotion.id == promotion_products.c.promotion_id)
+            .where(Promotion.site_id == site_id)
+            .order_by(promotion_products.c.promotion_id, promotion_products.c.product_id)
+        ):
+            products[promotion].append(slugs[product])
+        coupons: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        for coupon in session.scalars(
+            select(Coupon).where(Coupon.site_id == site_id).order_by(Coupon.id)
+        ):
+            coupons[coupon.promotion_id].append(
+                {
+                    "code": coupon.code,
+                    "note": coupon.note,
+                    "quantity": coupon.quantity,
+                    "quantity_used": coupon.quantity_used,
+                    **times_of(coupon),
+                }
+            )
+        return [
+            {
+                "name": promotion.name,
+                **{name: getattr(promotion, name) for name in self.fields},
+                "products": products.get(promotion.id, []),
+                "coupons": coupons.get(promotion.id, []),
+                **times_of(promotion),
+            }
+            for promotion in session.scalars(
+                select(Promotion).where(Promotion.site_id == site_id).order_by(Promotion.id)
+            )
+        ]
+
 
 def _coupons(load: Load, promotion: Promotion, spec: PromotionSpec) -> bool:
     """Make the promotion's coupons exactly the entry's, matched by code; say if they changed."""
@@ -111,8 +182,16 @@ def _coupons(load: Load, promotion: Promotion, spec: PromotionSpec) -> bool:
         row = stored.pop(coupon.code, None)
         creating = row is None
         if row is None:
-            row = Coupon(promotion_id=promotion.id, code=coupon.code, quantity_used=0)
+            # Made at the entry's time, if it gives one: an order may name it by that time.
+            row = Coupon(
+                promotion_id=promotion.id,
+                code=coupon.code,
+                quantity_used=0,
+                created_at=coupon.created_at,
+            )
         values = coupon.given(("note", "quantity"), creating=creating)
+        if coupon.quantity_used is not None:
+            values["quantity_used"] = coupon.quantity_used
         row_changed = load.save(row, values, creating=creating)
         tally.mark((spec.name, coupon.code), created=creating, changed=row_changed)
         changed = changed or creating or row_changed

@@ -8,19 +8,27 @@ admin approves it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.validation import Email
-from syllabus.models import ProductPublishRequest
-from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Spec
-from syllabus.seed.sections.courses import PRODUCTS, product_id, product_reference, productless
+from syllabus.models import ProductPublishRequest, User
+from syllabus.seed.loader import Load, Problem, Reference, Section, Slug, Stamped, times_of
+from syllabus.seed.sections.courses import (
+    PRODUCTS,
+    product_id,
+    product_reference,
+    product_slugs,
+    productless,
+)
 
 PRODUCT = product_reference("product")
 PENDING = "pending"
 
 
-class PublishRequestSpec(Spec):
+class PublishRequestSpec(Stamped):
     product: Slug
     requested_by: Email | None = None
 
@@ -63,6 +71,23 @@ class PublishRequests(Section[PublishRequestSpec]):
         if creating:
             load.add(row)
         return False
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        """The requests still pending (the API lists only those)."""
+        slugs = product_slugs(session, site_id)
+        rows = session.execute(
+            select(ProductPublishRequest, User.email)
+            .outerjoin(User, User.id == ProductPublishRequest.requesting_user_id)
+            .where(
+                ProductPublishRequest.site_id == site_id,
+                ProductPublishRequest.status == PENDING,
+            )
+            .order_by(ProductPublishRequest.id)
+        )
+        return [
+            {"product": slugs[row.product_id], "requested_by": email, **times_of(row)}
+            for row, email in rows
+        ]
 
 
 SECTION = PublishRequests()

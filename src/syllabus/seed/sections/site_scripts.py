@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.schemas import Url
 from syllabus.kit.validation import Required, RequiredLongText
@@ -17,8 +19,9 @@ from syllabus.seed.loader import (
     NaturalKey,
     Problem,
     Section,
-    Spec,
+    Stamped,
     repeated,
+    times_of,
 )
 from syllabus.site_scripts.schemas import Category, LoadMethod, Location, PageScopes
 
@@ -35,7 +38,7 @@ def _absolute(value: str) -> str:
 Source = Annotated[Url, AfterValidator(_absolute)]
 
 
-class SiteScriptSpec(Spec):
+class SiteScriptSpec(Stamped):
     name: Required
     description: RequiredLongText
     src: Source | None = None
@@ -49,7 +52,7 @@ class SiteScriptSpec(Spec):
 class SiteScripts(Section[SiteScriptSpec]):
     key = "site_scripts"
     spec = SiteScriptSpec
-    natural = NaturalKey("name", SiteScript.name, "site script named")
+    natural = NaturalKey("name", SiteScript.name, "site script named", shared=True)
     fields = ("description", "page_scopes", "location", "load_method", "category")
 
     def check(self, entries: Sequence[SiteScriptSpec]) -> Iterator[Problem]:
@@ -69,6 +72,19 @@ class SiteScripts(Section[SiteScriptSpec]):
         values = {name: getattr(spec, name) for name in SOURCES}
         values.update(spec.given(self.fields, creating=creating))
         return load.save(row, values, creating=creating)
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": script.name,
+                **{name: getattr(script, name) for name in SOURCES},
+                **{name: getattr(script, name) for name in self.fields},
+                **times_of(script),
+            }
+            for script in session.scalars(
+                select(SiteScript).where(SiteScript.site_id == site_id).order_by(SiteScript.id)
+            )
+        ]
 
 
 SECTION = SiteScripts()

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
 
 from syllabus.kit.passwords import hash_password, verify_password
 from syllabus.kit.schemas import LongText, Text, Url
 from syllabus.kit.validation import Email, Required
-from syllabus.models import CustomProfileField, User, course_admins
+from syllabus.models import (
+    Course,
+    CustomProfileField,
+    CustomProfileFieldDefinition,
+    User,
+    course_admins,
+)
 from syllabus.models.user import email_key, encode_roles
 from syllabus.seed.loader import (
     Load,
@@ -18,15 +27,16 @@ from syllabus.seed.loader import (
     Reference,
     Section,
     Slug,
-    Spec,
+    Stamped,
     Step,
+    times_of,
 )
-from syllabus.users.schemas import Commission, CommissionType, Password, Role
+from syllabus.users.schemas import Commission, CommissionType, Password, Provider, Role
 
 DEFINITIONS = "custom_profile_field_definitions"
 
 
-class UserSpec(Spec):
+class UserSpec(Stamped):
     email: Email
     first_name: Required
     last_name: Required
@@ -36,6 +46,8 @@ class UserSpec(Spec):
     bio: LongText | None = None
     avatar_url: Url | None = None
     external_source: Text | None = None
+    external_id: Text | None = None
+    provider: Provider | None = None
     roles: list[Role] = []
     affiliate_code: Text | None = None
     affiliate_commission: Commission | None = None
@@ -62,6 +74,8 @@ class Users(Section[UserSpec]):
         "bio",
         "avatar_url",
         "external_source",
+        "external_id",
+        "provider",
         "affiliate_code",
         "affiliate_commission",
         "affiliate_commission_type",
@@ -134,6 +148,45 @@ class Users(Section[UserSpec]):
                 )
             user.updated_at = load.now
             tally.mark(user.email_key, changed=True)
+
+    def export(self, session: Session, site_id: int) -> list[dict[str, Any]]:
+        labels = dict(
+            session.execute(
+                select(CustomProfileFieldDefinition.id, CustomProfileFieldDefinition.label).where(
+                    CustomProfileFieldDefinition.site_id == site_id
+                )
+            ).all()
+        )
+        profiles: defaultdict[int, dict[str, str | None]] = defaultdict(dict)
+        for value in session.scalars(
+            select(CustomProfileField)
+            .where(CustomProfileField.site_id == site_id)
+            .order_by(CustomProfileField.id)
+        ):
+            label = labels[value.custom_profile_field_definition_id]
+            profiles[value.user_id][label] = value.value
+        administered: defaultdict[int, list[str]] = defaultdict(list)
+        for user_id, slug in session.execute(
+            select(course_admins.c.user_id, Course.slug)
+            .join(Course, Course.id == course_admins.c.course_id)
+            .where(Course.site_id == site_id)
+            .order_by(course_admins.c.user_id, Course.id)
+        ):
+            administered[user_id].append(slug)
+        users = session.scalars(select(User).where(User.site_id == site_id).order_by(User.id))
+        return [
+            {
+                "email": user.email,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+                **{name: getattr(user, name) for name in self.fields[2:]},
+                "roles": user.roles,
+                "custom_profile_fields": profiles.get(user.id, {}),
+                "administered_courses": administered.get(user.id, []),
+                **times_of(user),
+            }
+            for user in users
+        ]
 
 
 def entry_roles(spec: UserSpec, stored: User | None) -> set[str] | None:
