@@ -26,4 +26,4 @@ def test_the_example_passes_with_nothing_but_the_installed_plugin() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout

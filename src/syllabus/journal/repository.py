@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from syllabus.db import connection_of
 from syllabus.journal.schemas import JournalEntryRead
 from syllabus.kit.filters import Criteria
+from syllabus.kit.statements import Prepared
 from syllabus.kit.wire import JSONObject, Wire
 from syllabus.models import JournalEntry, Site
 from syllabus.pagination import PageParams
@@ -53,7 +54,16 @@ def after(
 
 
 _EXISTING = select(Site.id).where(Site.id.in_(bindparam("ids", expanding=True)))
-_INSERT = insert(JournalEntry)
+# Every column named, so that one compiled INSERT takes every row (kit/statements.py).
+_INSERT = Prepared(
+    insert(JournalEntry).values(
+        {
+            column.name: bindparam(column.name)
+            for column in JournalEntry.__table__.columns
+            if column.name != "id"
+        }
+    )
+)
 # Each site's newest `keep` entries stay: those up to the one `keep` places below its newest go.
 _TRIM = delete(JournalEntry).where(
     JournalEntry.site_id == bindparam("site_id"),
@@ -78,6 +88,6 @@ def append(session: Session, rows: Sequence[Mapping[str, Any]], keep: int) -> in
     kept = [row for row in rows if row["site_id"] in existing]
     if not kept:
         return 0
-    connection.execute(_INSERT, kept)
+    _INSERT.many(connection, kept)
     connection.execute(_TRIM, [{"site_id": site_id, "keep": keep} for site_id in existing])
     return len(kept)
