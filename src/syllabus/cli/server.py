@@ -191,5 +191,5 @@ def serve(
         # later than others (one worker, 32 connections: p99 0.9 s against a 3 ms request,
         # where asyncio's loop gave 0.1 s at the same throughput; bench/README.md).
         loop="asyncio",
-        http="httptools",
+        http="syllabus.protocol:NoDelayHttpToolsProtocol",
     )
