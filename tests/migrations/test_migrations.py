@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from syllabus.db import Database
 from syllabus.kit.repository import Repository
@@ -61,3 +62,19 @@ def test_the_fast_head_check_agrees_with_alembic(database_url: str) -> None:
         == ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     )
     assert at_head(database_url)
+
+
+def test_every_foreign_key_leads_an_index_in_the_migrated_database(database: Database) -> None:
+    """PostgreSQL indexes no foreign key by itself: each one leads an index, the primary key or
+    a unique constraint, read back from the migrated database (models/base.py)."""
+    inspector = inspect(database.engine)
+    missing = []
+    for table in inspector.get_table_names():
+        leading = {index["column_names"][0] for index in inspector.get_indexes(table)}
+        leading |= {unique["column_names"][0] for unique in inspector.get_unique_constraints(table)}
+        primary = inspector.get_pk_constraint(table)["constrained_columns"]
+        leading |= set(primary[:1])
+        for key in inspector.get_foreign_keys(table):
+            if key["constrained_columns"][0] not in leading:
+                missing.append(f"{table}.{key['constrained_columns'][0]}")
+    assert missing == []

@@ -1,6 +1,6 @@
 """ORM models, one module per table. Importing this package registers every table."""
 
-from syllabus.models.base import Base, Record
+from syllabus.models.base import Base, Record, index_foreign_keys
 from syllabus.models.bundle import Bundle, bundle_courses
 from syllabus.models.chapter import Chapter
 from syllabus.models.collection import Collection, collection_memberships
@@ -25,6 +25,9 @@ from syllabus.models.site_script import SiteScript
 from syllabus.models.snapshot import Snapshot
 from syllabus.models.user import ROLES, User
 from syllabus.models.webhook import DeliveryAttempt, Webhook, WebhookDelivery
+
+# Every foreign key column is indexed (base.py), once every table is defined.
+index_foreign_keys(Base.metadata)
 
 __all__ = [
     "CONTENTABLE_TYPES",

@@ -10,7 +10,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -110,6 +120,25 @@ def stamped(site_id: int, now: datetime, **values: Any) -> dict[str, Any]:
 def table_args(*items: Any) -> tuple[Any, ...]:
     """``__table_args__`` for a ``Record`` that also declares indexes or constraints."""
     return (*items, {"sqlite_autoincrement": True})
+
+
+def index_foreign_keys(metadata: MetaData) -> None:
+    """Index every foreign key column that no index, primary key or unique constraint leads.
+
+    PostgreSQL does not index a foreign key by itself, and deleting a row then scans every
+    table that refers to it (deleting a site's users, a reset, a snapshot's restore). Applied
+    once to the whole schema (``models/__init__.py``), so a new table gets its indexes too; the
+    migrations create them (``tests/migrations`` compares the two).
+    """
+    for table in metadata.sorted_tables:
+        leading = {next(iter(index.columns)).name for index in table.indexes if index.columns}
+        for constraint in table.constraints:
+            columns = list(getattr(constraint, "columns", ()))
+            if columns and isinstance(constraint, PrimaryKeyConstraint | UniqueConstraint):
+                leading.add(columns[0].name)
+        for column in list(table.columns):
+            if column.foreign_keys and not column.unique and column.name not in leading:
+                Index(f"ix_{table.name}_{column.name}", column)
 
 
 class DecimalText(TypeDecorator[Decimal]):
