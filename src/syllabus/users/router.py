@@ -10,6 +10,7 @@ from starlette.responses import Response
 from syllabus.context import ApiDep
 from syllabus.errors import RecordNotFound
 from syllabus.kit.filters import Filters
+from syllabus.kit.passwords import hashed
 from syllabus.kit.routing import ResourceRouter
 from syllabus.kit.schemas import PathId, path_id
 from syllabus.pagination import Page, PageParamsDep
@@ -59,7 +60,8 @@ async def get_users(
 @router.post("", operation_id="createUser", status_code=201, response_model=UserRead)
 async def create_user(api: ApiDep, body: UserCreate) -> Response:
     """Create a user. The email must be unique on the site, case-insensitively."""
-    return await api.write(lambda scope: UserService(scope).create(body))
+    password_hash = await hashed(body.password)
+    return await api.write(lambda scope: UserService(scope).create(body, password_hash))
 
 
 @router.get("/{id}", operation_id="getUserByID", response_model=UserRead)
@@ -71,7 +73,8 @@ async def get_user_by_id(api: ApiDep, key: UserKeyDep) -> Response:
 @router.put("/{id}", operation_id="updateUserByID", status_code=204)
 async def update_user_by_id(api: ApiDep, key: UserKeyDep, body: UserUpdate) -> Response:
     """Update a user. Thinkific answers 204 with no body."""
-    return await api.write(lambda scope: UserService(scope).update(key, body))
+    password_hash = await hashed(body.password)
+    return await api.write(lambda scope: UserService(scope).update(key, body, password_hash))
 
 
 @router.delete("/{id}", operation_id="deleteUserByID", status_code=204)

@@ -5,7 +5,6 @@ from syllabus.errors import RecordNotFound, Unprocessable, found
 from syllabus.events.recorder import record
 from syllabus.events.topics import Topic
 from syllabus.kit.filters import Filters
-from syllabus.kit.passwords import hash_password
 from syllabus.kit.wire import JSONObject
 from syllabus.models import User
 from syllabus.models.user import email_key
@@ -54,7 +53,8 @@ class UserService:
             raise RecordNotFound()
         return body
 
-    def create(self, data: UserCreate) -> JSONObject:
+    def create(self, data: UserCreate, password_hash: str | None = None) -> JSONObject:
+        """Create a user; ``password_hash`` is ``data.password`` hashed (``kit.passwords``)."""
         errors: Errors = {}
         if self.users.id_by_email(email_key(data.email)) is not None:
             errors["email"] = [TAKEN]
@@ -73,9 +73,9 @@ class UserService:
         user.set_email(data.email)
         user.roles = data.roles or []
         self.users.add(user)
-        return self._write(user, data, "user.signup")
+        return self._write(user, data, "user.signup", password_hash)
 
-    def update(self, key: UserKey, data: UserUpdate) -> None:
+    def update(self, key: UserKey, data: UserUpdate, password_hash: str | None = None) -> None:
         user = self.get(key)
         changes = data.model_dump(exclude_unset=True)
         errors: Errors = {}
@@ -99,7 +99,7 @@ class UserService:
         if "roles" in changes:
             user.roles = data.roles or []
         self.users.touch(user)
-        self._write(user, data, "user.updated")
+        self._write(user, data, "user.updated", password_hash)
 
     def delete(self, key: UserKey) -> None:
         """Delete a user with their enrollments and group memberships (FIDELITY §10 #19)."""
@@ -109,11 +109,19 @@ class UserService:
         self.users.flush()
         record(self.scope, "user.deleted", payload)
 
-    def _write(self, user: User, data: UserCreate | UserUpdate, topic: Topic) -> JSONObject:
+    def _write(
+        self,
+        user: User,
+        data: UserCreate | UserUpdate,
+        topic: Topic,
+        password_hash: str | None,
+    ) -> JSONObject:
         """Write ``user`` with what a create and an update share, record ``topic``, and return
         the user's body."""
         if data.password:
-            user.password_hash = hash_password(data.password)
+            if password_hash is None:
+                raise ValueError("a password is hashed before the unit of work (kit.passwords)")
+            user.password_hash = password_hash
         # The same 422 as the check above, when a concurrent request took the email first.
         self.users.flush(on_conflict=Unprocessable.field("email", TAKEN))
         self.users.set_profile_fields(user, data.custom_profile_fields or [])
