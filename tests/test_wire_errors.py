@@ -140,7 +140,7 @@ class TestUnhandledErrors:
         site = new_site(crash_app, database, unique("crash-create"))
         flushed: list[int] = []
 
-        def create(service: UserService, data: Any) -> Any:
+        def create(service: UserService, data: Any, *_hash: Any) -> Any:
             scope = service.scope
             user = User(
                 site_id=scope.site.id,

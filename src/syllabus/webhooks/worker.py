@@ -55,6 +55,7 @@ class DeliveryWorker:
         self.only = only
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._unsubscribe: Callable[[], None] = _nothing
 
     def start(self) -> None:
@@ -64,11 +65,16 @@ class DeliveryWorker:
             loop.call_soon_threadsafe(self._wake.set)
 
         self._unsubscribe = on_new_deliveries(wake)
+        self._stopping = False
         self._task = loop.create_task(self._run(), name="webhook-deliveries")
 
     async def stop(self) -> None:
         self._unsubscribe()
         if self._task is not None:
+            # The flag as well as the cancel: on Python 3.11 ``asyncio.wait_for`` swallows a
+            # cancel that lands as the event it waits for is set, and the loop would go on.
+            self._stopping = True
+            self._wake.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -76,7 +82,7 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         async with httpx.AsyncClient(follow_redirects=False) as client:
-            while True:
+            while not self._stopping:
                 try:
                     sent = await self.deliver_due(client)
                 except asyncio.CancelledError:
