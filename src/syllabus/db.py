@@ -53,6 +53,23 @@ def connection_of(session: Session) -> Connection:
     return bind if isinstance(bind, Connection) else session.connection()
 
 
+class LoopLock:
+    """An ``asyncio.Lock`` for each event loop that asks: tests may drive one object (a
+    ``Database``, the journal's recorder) from several loops, and a lock belongs to one."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+
 class LockBusy(Exception):
     """SQLite's write lock is held by another connection, and this unit may not wait for it."""
 
@@ -161,9 +178,7 @@ class Database:
         self.is_sqlite = is_sqlite_url(self.url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._checkpointer: _Checkpointer | None = None
-        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._write_lock = LoopLock()
 
     @contextmanager
     def transaction(self, *, write: bool = True, may_wait: bool = True) -> Iterator[Session]:
@@ -233,9 +248,9 @@ class Database:
 
         On SQLite a unit runs in a worker thread too when it would block the event loop: when
         another connection holds the write lock (the unit then waits for it there), and when
-        the caller knows it is long (``inline=False``: seeding, loading).
+        the caller knows it is long (``inline=False``: seeding, loading, reading a whole site).
         """
-        if not self.is_sqlite:
+        if not self.is_sqlite or (not write and not inline):
             return await anyio.to_thread.run_sync(lambda: self.run_sync(work, write=write))
         if not write:
             return self.run_sync(work, write=False)
@@ -257,12 +272,7 @@ class Database:
             self._writer().release()
 
     def _writer(self) -> asyncio.Lock:
-        # One per event loop: tests may drive one Database from several.
-        loop = asyncio.get_running_loop()
-        lock = self._write_locks.get(loop)
-        if lock is None:
-            lock = self._write_locks[loop] = asyncio.Lock()
-        return lock
+        return self._write_lock.get()
 
     def start_checkpoints(self, interval: float = CHECKPOINT_SECONDS) -> None:
         """SQLite: checkpoint the WAL from a background thread, off the request path.

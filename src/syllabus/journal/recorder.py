@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import weakref
 from collections import Counter, deque
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -27,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
-from syllabus.db import Database
+from syllabus.db import Database, LoopLock
 from syllabus.journal import repository
 from syllabus.journal.redact import clean, excerpt, redact
 
@@ -56,9 +55,7 @@ class JournalRecorder:
         self._held: Counter[str] = Counter()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._lock = LoopLock()
 
     @property
     def enabled(self) -> bool:
@@ -110,7 +107,7 @@ class JournalRecorder:
     async def flush(self) -> None:
         """Write every entry pending now (but a held site's); return once they are written.
         A batch the database refuses is logged and dropped: the journal never fails a request."""
-        async with self._lock():
+        async with self._lock.get():
             exchanges = self._take()
             if not exchanges:
                 return
@@ -170,11 +167,3 @@ class JournalRecorder:
             "response_body": response_body,
             "response_truncated": response_truncated,
         }
-
-    def _lock(self) -> asyncio.Lock:
-        # One per event loop: tests may drive one app from several.
-        loop = asyncio.get_running_loop()
-        lock = self._locks.get(loop)
-        if lock is None:
-            lock = self._locks[loop] = asyncio.Lock()
-        return lock

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal, TypeVar
 
-import anyio.to_thread
 from fastapi import Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -26,7 +25,7 @@ T = TypeVar("T")
 async def _whole_site(admin: Admin, work: Callable[[Session], T]) -> T:
     """A read of the whole site (tens of milliseconds for 10,000 rows) in a worker thread, so
     that the server keeps answering meanwhile."""
-    return await anyio.to_thread.run_sync(lambda: admin.database.run_sync(work, write=False))
+    return await admin.run(work, write=False, inline=False)
 
 
 ExportFormat = Literal["yaml", "json"]
