@@ -13,10 +13,13 @@ API prefixes, merges the body into the query parameters, the body winning, and t
   read them whatever the method.
 
 It answers 413 at once when the body exceeds ``max_body_bytes``. Other problems are *deferred*:
-a body that is not JSON, or JSON but not an object, a form that cannot be read, or a NUL
-character in any parameter or in the path (PostgreSQL cannot store one) is a 400 that the route's
-first dependency raises after authenticating (``raise_deferred``), so that bad credentials are
-still a 401 first. The route then sees an empty body.
+a body that is not JSON, or JSON but not an object, a form that cannot be read, a NUL
+character in any parameter or in the path (PostgreSQL cannot store one), or percent-escapes in
+the query or a form that are not UTF-8 (Rails' "Invalid encoding for parameter") is a 400 that
+the route's first dependency raises after authenticating (``raise_deferred``), so that bad
+credentials are still a 401 first. The route then sees an empty body. A JSON object sent as
+``text/plain`` or with no type is read as JSON. Text fields of a multipart form that are not
+UTF-8 are read as Latin-1, as Starlette reads them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode
 
 import orjson
 from starlette.datastructures import FormData, UploadFile
@@ -36,7 +39,10 @@ from syllabus.errors import ApiError, BadRequest, PayloadTooLarge, error_respons
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFERRED = "syllabus.deferred_error"
 NUL_MESSAGE = "Parameters may not contain a null character."
+ENCODING_MESSAGE = "Parameters must be valid UTF-8."
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
+# A percent-escape of a byte above 0x7F: only then can escaped parameters fail to be UTF-8.
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]")
 
 
 def _key_path(key: str) -> list[str]:
@@ -108,6 +114,21 @@ def raise_deferred(scope: MutableMapping[str, Any]) -> None:
         raise error
 
 
+def _encoding_problem(raw: bytes) -> BadRequest | None:
+    """A 400 when ``raw``, percent-decoded (a query string, a urlencoded form), is not UTF-8.
+
+    Validating the whole string is validating each parameter: a ``&`` or ``=`` between two
+    escapes can never complete a multi-byte sequence.
+    """
+    if not _HIGH_ESCAPE.search(raw):
+        return None
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return BadRequest(ENCODING_MESSAGE)
+    return None
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -153,9 +174,12 @@ class BodyNormalizer:
             return
         write = scope["method"] in _WRITE_METHODS
         if not write and not _declares_body(scope):
-            # A GET without a body, the common case: only the NUL check.
-            if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            # A GET without a body, the common case: only the NUL and encoding checks.
+            query_string = scope.get("query_string", b"")
+            if b"%00" in query_string or "\x00" in scope["path"]:
                 scope = {**scope, DEFERRED: BadRequest(NUL_MESSAGE)}
+            elif (problem := _encoding_problem(query_string)) is not None:
+                scope = {**scope, DEFERRED: problem}
             await self.app(scope, receive, send)
             return
         try:
@@ -197,7 +221,11 @@ class BodyNormalizer:
     async def _parse(self, scope: Scope, body: bytes) -> dict[str, Any]:
         """The body's parameters; raises ``BadRequest`` for a body Rails could not parse."""
         content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1").lower()
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            if (problem := _encoding_problem(body)) is not None:
+                raise problem
+            return await self._form(scope, body)
+        if content_type.startswith("multipart/form-data"):
             return await self._form(scope, body)
         if not body.strip():
             return {}
@@ -212,12 +240,13 @@ class BodyNormalizer:
         return data
 
     async def _normalize(self, scope: Scope, body: bytes, write: bool) -> tuple[Scope, bytes]:
-        query = scope.get("query_string", b"").decode("latin-1")
-        problem: ApiError | None = None
+        query_string = scope.get("query_string", b"")
+        query = query_string.decode("latin-1")
+        problem: ApiError | None = _encoding_problem(query_string)
         try:
             data = await self._parse(scope, body)
         except BadRequest as error:
-            data, problem = {}, error
+            data, problem = {}, problem or error
         merged = rails_params(parse_qsl(query, keep_blank_values=True)) if query else {}
         merged.update(data)
         if problem is None and (_has_nul(merged) or "\x00" in scope["path"]):
@@ -229,8 +258,14 @@ class BodyNormalizer:
             changes["query_string"] = urlencode(list(rails_pairs(merged))).encode("latin-1")
         if not write:
             return ({**scope, **changes} if changes else scope), b""
-        if not query and problem is None and body.lstrip().startswith(b"{") and _is_json(scope):
+        if (
+            not query
+            and problem is None
+            and body.lstrip().startswith(b"{")
+            and _labelled_json(scope)
+        ):
             # Nothing to merge: the client's own bytes (orjson would turn 10**30 into a float).
+            # A JSON object sent as text/plain, or with no type, is re-labelled below.
             return ({**scope, **changes} if changes else scope), body
         encoded = orjson.dumps(merged)
         headers = [
@@ -256,12 +291,24 @@ class BodyNormalizer:
             form = await Request(scope, receive_once).form()
         except Exception as error:
             raise BadRequest("The request body is not a valid form.") from error
-        return rails_params(_form_pairs(form))
+        try:
+            return rails_params(_form_pairs(form))
+        finally:
+            await form.close()  # a file part is spooled to a temporary file
 
 
 def _is_json(scope: Scope) -> bool:
     content_type: bytes = dict(scope["headers"]).get(b"content-type", b"").lower()
     return not content_type.startswith((b"application/x-www-form-urlencoded", b"multipart/"))
+
+
+def _labelled_json(scope: Scope) -> bool:
+    """The request says it is JSON (``application/json``, ``application/*+json``), as FastAPI needs."""
+    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"").lower()
+    media = content_type.split(b";", 1)[0].strip()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _declares_body(scope: Scope) -> bool:

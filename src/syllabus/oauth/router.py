@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from syllabus.config import Settings
 from syllabus.db import Database
+from syllabus.errors import PayloadTooLarge
 from syllabus.kit.responses import json_response
 from syllabus.models import Site
 from syllabus.oauth.consent import consent_page, error_page
@@ -71,9 +72,12 @@ async def read_params(request: HttpRequest, limit: int) -> Params:
     """The query string's parameters, then the body's: a form or a JSON object (Thinkific's
     clients send JSON to /oauth2/token; RFC 6749 says form)."""
     params = list(request.query_params.multi_items())
-    body = await request.body()
-    if len(body) > limit:
-        raise BadBody("The request body is too large.")
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            raise PayloadTooLarge()
+    body = bytes(received)
     if not body.strip():
         return params
     if "json" in request.headers.get("content-type", ""):
@@ -87,7 +91,7 @@ async def read_params(request: HttpRequest, limit: int) -> Params:
             (str(name), _text(value)) for name, value in data.items() if value is not None
         ]
     try:
-        return params + parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=False)
+        return params + parse_qsl(body.decode(), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as error:
         raise BadBody("The body is not UTF-8.") from error
 
