@@ -297,11 +297,6 @@ class BodyNormalizer:
             await form.close()  # a file part is spooled to a temporary file
 
 
-def _is_json(scope: Scope) -> bool:
-    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"").lower()
-    return not content_type.startswith((b"application/x-www-form-urlencoded", b"multipart/"))
-
-
 def _labelled_json(scope: Scope) -> bool:
     """The request says it is JSON (``application/json``, ``application/*+json``), as FastAPI needs."""
     content_type: bytes = dict(scope["headers"]).get(b"content-type", b"").lower()
