@@ -7,11 +7,13 @@ request is one unit of work; authlib (oauth/server.py) answers it.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 import orjson
-from authlib.oauth2.rfc6749 import InvalidClientError, OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidRequestError, OAuth2Error
 from fastapi import APIRouter
 from fastapi import Request as HttpRequest
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.errors import PayloadTooLarge
+from syllabus.kit.body import NUL_MESSAGE
 from syllabus.kit.responses import json_response
 from syllabus.models import Site
 from syllabus.oauth.consent import consent_page, error_page
@@ -96,6 +99,22 @@ async def read_params(request: HttpRequest, limit: int) -> Params:
         raise BadBody("The body is not UTF-8.") from error
 
 
+def refusal(request: HttpRequest, params: Params) -> OAuth2Error | None:
+    """What is wrong with a request no unit of work should see: a NUL in a parameter
+    (PostgreSQL cannot store one), or HTTP Basic credentials that are not base64 of UTF-8."""
+    if any("\x00" in name or "\x00" in value for name, value in params):
+        return InvalidRequestError(description=NUL_MESSAGE)
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            base64.b64decode(credentials, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return InvalidClientError(
+                status_code=401, description="The Basic credentials cannot be read."
+            )
+    return None
+
+
 def _text(value: object) -> str:
     if isinstance(value, str):
         return value
@@ -127,6 +146,9 @@ async def _endpoint(
         params = await read_params(request, settings.max_body_bytes)
     except BadBody as error:
         return _invalid_request(str(error))
+    refused = refusal(request, params)
+    if refused is not None:
+        return answer(refused())
 
     def unit(session: Session) -> Response:
         site = site_for(session, settings, request, params)
@@ -182,6 +204,11 @@ async def decide(request: HttpRequest) -> Response:
 async def _authorize(request: HttpRequest, params: Params, decision: str | None) -> Response:
     settings: Settings = request.app.state.settings
     database: Database = request.app.state.database
+    refused = refusal(request, params)
+    if refused is not None:
+        return HTMLResponse(
+            error_page(refused.error, refused.description or ""), status_code=refused.status_code
+        )
 
     def unit(session: Session) -> Response:
         site = site_for(session, settings, request, params)

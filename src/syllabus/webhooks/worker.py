@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Collection
 from typing import Final
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy.orm import Session
@@ -35,6 +36,13 @@ GATHER_SECONDS: Final = 0.02
 
 def _nothing() -> None:
     pass
+
+
+def shown(url: str) -> str:
+    """``url`` as the log shows it: without its user info and query string, where a receiver's
+    credentials travel (``https://user:password@host/hook?token=...``)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 class DeliveryWorker:
@@ -126,7 +134,7 @@ class DeliveryWorker:
                     "webhook delivery %s (%s) to %s: %s in %d ms",
                     job.delivery_id,
                     job.headers["X-Thinkific-Topic"],
-                    job.url,
+                    shown(job.url),
                     outcome.status_code or outcome.error,
                     outcome.latency_ms,
                 )
