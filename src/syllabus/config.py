@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -41,6 +41,13 @@ Schedule = Annotated[
 THINKIFIC_RATE_LIMIT = 120
 THINKIFIC_MAX_IN_FLIGHT = 10
 
+# SQLite's `PRAGMA synchronous` (db.py says what each risks): any case in a setting.
+Synchronous = Literal["NORMAL", "FULL"]
+SqliteSynchronous = Annotated[
+    Synchronous, BeforeValidator(lambda value: value.upper() if isinstance(value, str) else value)
+]
+DEFAULT_SQLITE_SYNCHRONOUS: Synchronous = "NORMAL"
+
 MAX_JOURNAL_SIZE = 1_000_000
 MAX_JOURNAL_BODY_BYTES = 1_048_576
 
@@ -49,6 +56,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SYLLABUS_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    # SQLite only: NORMAL loses no commit when the process dies; FULL also none on power loss.
+    sqlite_synchronous: SqliteSynchronous = DEFAULT_SQLITE_SYNCHRONOUS
     host: str = "127.0.0.1"
     port: int = 8000
     # Guards /_syllabus/...; unset means the control plane answers 401 to everyone.

@@ -43,7 +43,9 @@ GIL_SWITCH_SECONDS = 0.001
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
-    database = database or Database(settings.database_url)
+    database = database or Database(
+        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

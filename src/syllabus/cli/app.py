@@ -42,15 +42,17 @@ def settings_for(database_url: str | None) -> Settings:
 
 
 def database_for(database_url: str | None) -> Database:
-    return Database(settings_for(database_url).database_url)
+    settings = settings_for(database_url)
+    return Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
 
 
 @contextmanager
 def unit_of_work(database_url: str | None, *, write: bool = True) -> Iterator[Session]:
     """One transaction on a database the command migrates first, opens, and closes after."""
-    url = settings_for(database_url).database_url
+    settings = settings_for(database_url)
+    url = settings.database_url
     upgrade(url)
-    database = Database(url)
+    database = Database(url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         with database.transaction(write=write) as session:
             yield session

@@ -64,6 +64,13 @@ def serve(
         int | None,
         typer.Option(envvar="SYLLABUS_MAX_BODY_BYTES", help="Larger request bodies get 413."),
     ] = None,
+    sqlite_synchronous: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SYLLABUS_SQLITE_SYNCHRONOUS",
+            help="SQLite: NORMAL (default) survives a killed process; FULL, a power loss too.",
+        ),
+    ] = None,
     log_level: Annotated[str, typer.Option(envvar="SYLLABUS_LOG_LEVEL")] = "info",
     rate_limit: Annotated[
         str | None,
@@ -153,6 +160,7 @@ def serve(
         "SYLLABUS_ADMIN_TOKEN": admin_token,
         "SYLLABUS_BASE_DOMAIN": base_domain,
         "SYLLABUS_MAX_BODY_BYTES": None if max_body_bytes is None else str(max_body_bytes),
+        "SYLLABUS_SQLITE_SYNCHRONOUS": sqlite_synchronous,
         "SYLLABUS_RATE_LIMIT_PER_MINUTE": rate_limit,
         "SYLLABUS_MAX_IN_FLIGHT": max_in_flight,
         "SYLLABUS_REDIS_URL": redis_url,

@@ -46,7 +46,7 @@ class FaultBook:
     def __init__(self, database: Database) -> None:
         # An engine of its own, as the journal's (journal/recorder.py): the rules' reads stay out
         # of the requests' pool and of what watches a request's statements.
-        self.database = Database(database.url)
+        self.database = Database(database.url, sqlite_synchronous=database.sqlite_synchronous)
         self.by_site: RulesBySite = {}
         # When the read that `by_site` came from began (monotonic).
         self._read_at = -math.inf

@@ -48,7 +48,7 @@ class JournalRecorder:
     def __init__(self, database: Database, settings: Settings) -> None:
         # An engine of its own: the journal's statements stay out of the requests' pool, and
         # out of what watches their statements (SQL logs, a test counting a request's queries).
-        self.database = Database(database.url)
+        self.database = Database(database.url, sqlite_synchronous=database.sqlite_synchronous)
         self.size = settings.journal_size
         self.body_bytes = settings.journal_body_bytes
         self.pending: deque[Exchange] = deque(maxlen=MAX_PENDING)
