@@ -6,7 +6,9 @@ Both bind only 127.0.0.1, bound every wait, and are stopped by their fixture's f
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,9 +45,10 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def kill(self) -> None:
-        """SIGKILL, like ``kill -9``: no shutdown hooks, no chance to flush anything."""
-        if self.process.poll() is None:
-            self.process.kill()
+        """SIGKILL, like ``kill -9``, to the server and its worker processes: no shutdown
+        hooks, no chance to flush anything, and no orphaned worker left serving."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         try:
             self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
@@ -117,6 +120,8 @@ def _spawn(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
+            # Its own process group, so that a kill reaches the workers of ``--workers N`` too.
+            start_new_session=True,
         )
     return Server(process, port, log)
 

@@ -9,6 +9,9 @@ event.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
 
 from syllabus.context import Scope
 from syllabus.coupons.repository import COUPON_PAYLOAD, CouponRepository
@@ -23,6 +26,8 @@ from syllabus.promotions.repository import PromotionRepository
 TAKEN = "has already been taken"
 # Generated codes: capitals and digits, without the look-alikes 0/O and 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# How often a bulk create draws its codes before a concurrent writer's conflict is a 422.
+BULK_ATTEMPTS = 5
 
 
 def code_taken() -> Unprocessable:
@@ -75,6 +80,36 @@ class CouponService:
         so the spec wins and SALOON's bulk create would need adapting.
         """
         self.promotions.require(promotion_id)
+        # A concurrent bulk create may store one of our codes between the draw and the write:
+        # the write is undone to a savepoint and the codes drawn again (the other's are taken
+        # now), so a client that chose no code never gets a conflict it could not cause.
+        for attempt in range(1, BULK_ATTEMPTS + 1):
+            try:
+                with self.scope.session.begin_nested():
+                    rows = [
+                        self.coupons.add(
+                            Coupon(
+                                promotion_id=promotion_id,
+                                code=code,
+                                quantity=data.bulk_quantity_per_coupon,
+                                quantity_used=0,
+                            )
+                        )
+                        for code in self._free_codes(promotion_id, data)
+                    ]
+                    self.coupons.flush()
+                break
+            except IntegrityError as error:
+                if attempt == BULK_ATTEMPTS:
+                    raise code_taken() from error
+        items = []
+        for body, payload in self.coupons.bodies([row.id for row in rows]):
+            record(self.scope, "coupon.created", payload)
+            items.append(body)
+        return {"items": items}
+
+    def _free_codes(self, promotion_id: int, data: CouponBulkCreate) -> Sequence[str]:
+        """``bulk_quantity`` distinct random codes that no coupon of the promotion has."""
         codes: list[str] = []
         chosen: set[str] = set()
         while len(codes) < data.bulk_quantity:
@@ -86,23 +121,7 @@ class CouponService:
             fresh = drawn - self.coupons.taken(promotion_id, drawn)
             codes += sorted(fresh)
             chosen |= fresh
-        rows = [
-            self.coupons.add(
-                Coupon(
-                    promotion_id=promotion_id,
-                    code=code,
-                    quantity=data.bulk_quantity_per_coupon,
-                    quantity_used=0,
-                )
-            )
-            for code in codes
-        ]
-        self.coupons.flush(on_conflict=code_taken())
-        items = []
-        for body, payload in self.coupons.bodies([row.id for row in rows]):
-            record(self.scope, "coupon.created", payload)
-            items.append(body)
-        return {"items": items}
+        return codes
 
     def update(self, id: int, data: CouponUpdate) -> None:
         """Change the code (still unique within the promotion) and the keys given."""

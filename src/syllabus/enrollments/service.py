@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from syllabus.context import Scope
 from syllabus.courses.repository import CourseRepository
 from syllabus.enrollments.repository import ENROLLMENT_PAYLOAD, EnrollmentRepository
@@ -70,19 +72,16 @@ class EnrollmentService:
         otherwise enrolling twice is a 422.
         """
         enrollment = self.enrollments.for_pair(user.id, course.id)
+        if enrollment is None and update:
+            # A concurrent writer may enroll the pair after this lookup: take its enrollment over.
+            enrollment = self._insert_or_take_over(user, course, activated_at, expiry_date)
         if enrollment is not None:
             if not update and not is_expired(enrollment.expiry_date, self.scope.now):
                 raise Unprocessable.field("user_id", ALREADY_ENROLLED)
             self.enrollments.touch(enrollment)
         else:
             enrollment = self.enrollments.add(
-                Enrollment(
-                    user=user,
-                    course=course,
-                    percentage_completed=0.0,
-                    started_at=None,
-                    completed_at=None,
-                )
+                _new_enrollment(user, course, activated_at, expiry_date)
             )
         enrollment.activated_at = activated_at
         enrollment.expiry_date = expiry_date
@@ -92,6 +91,30 @@ class EnrollmentService:
             "enrollment.trial" if enrollment.is_free_trial else "enrollment.created", enrollment
         )
         return enrollment
+
+    def _insert_or_take_over(
+        self,
+        user: User,
+        course: Course,
+        activated_at: datetime | None,
+        expiry_date: datetime | None,
+    ) -> Enrollment:
+        """The pair's enrollment, inserted now, or the one a concurrent writer inserted after
+        ``enroll``'s lookup. The unique constraint decides: our insert is then undone to a
+        savepoint and the other's row (committed, or it would not conflict) is read instead, so
+        an enroller that updates (a bundle, a purchase) never answers a 422 it did not cause."""
+        try:
+            with self.scope.session.begin_nested():
+                enrollment = self.enrollments.add(
+                    _new_enrollment(user, course, activated_at, expiry_date)
+                )
+                self.enrollments.flush()
+            return enrollment
+        except IntegrityError as error:
+            taken = self.enrollments.for_pair(user.id, course.id)
+            if taken is None:  # not the pair's constraint after all
+                raise Unprocessable.field("user_id", ALREADY_ENROLLED) from error
+            return taken
 
     def update(self, id: int, data: EnrollmentUpdate) -> None:
         """Change the activation or expiry; an expiry in the past is how clients unenroll (§8)."""
@@ -115,3 +138,19 @@ class EnrollmentService:
 
     def _record(self, topic: Topic | InternalTopic, enrollment: Enrollment) -> None:
         record(self.scope, topic, found(self.enrollments.read(enrollment.id, ENROLLMENT_PAYLOAD)))
+
+
+def _new_enrollment(
+    user: User, course: Course, activated_at: datetime | None, expiry_date: datetime | None
+) -> Enrollment:
+    """A new enrollment of ``user`` in ``course`` with these dates: not started, nothing done."""
+    return Enrollment(
+        user=user,
+        course=course,
+        activated_at=activated_at,
+        expiry_date=expiry_date,
+        is_free_trial=activated_at is None,
+        percentage_completed=0.0,
+        started_at=None,
+        completed_at=None,
+    )
