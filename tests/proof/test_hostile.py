@@ -10,6 +10,7 @@ every write operation's text fields is in ``test_long_strings.py``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 import pytest
@@ -29,6 +30,8 @@ from tests.support import (
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 NOT_UTF8 = {"error": "Parameters must be valid UTF-8."}
+DEPTH_LIMIT = {"error": "The request body is not valid JSON: depth limit exceeded."}
+NESTED_TOO_DEEPLY = {"error": "Parameters are nested too deeply."}
 TOO_LARGE = {"error": "Request body is too large."}
 USER = {"first_name": "Hostile", "last_name": "Input", "email": "hostile@example.com"}
 
@@ -131,6 +134,45 @@ class TestMalformedJson:
         assert response.status_code == 201
         assert response.json()["first_name"] == "Last"
         assert site.get(f"/users/{response.json()['id']}").json()["first_name"] == "Last"
+
+
+class TestDeepNestingIsA400:
+    """Past Rails' 100 levels, JSON and bracketed keys are a 400. Found by the upstream fuzz's
+    probing: a few hundred levels (under orjson's own limit of 1024) overflowed the stack in
+    kit/body.py's recursive walks, a 500."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b'{"first_name":' + b"[" * 400 + b"]" * 400 + b"}",
+            b'{"a":' * 400 + b"1" + b"}" * 400,
+            b'{"a":' + b"[" * 100 + b"]" * 100 + b"}",
+        ],
+        ids=["arrays", "objects", "one-past-the-limit"],
+    )
+    def test_json_nested_past_the_limit(self, site: SiteClient, body: bytes) -> None:
+        response = site.post("/users", content=body, headers=JSON)
+        assert_answers(response, 400, DEPTH_LIMIT)
+
+    def test_json_nested_to_the_limit_is_read(self, site: SiteClient) -> None:
+        nested: Any = []
+        for _ in range(98):
+            nested = [nested]
+        response = site.post("/users", json={**USER, "ignored": nested})
+        assert response.status_code == 201, response.text
+        assert response.json()["email"] == USER["email"]
+
+    def test_a_form_key_nested_past_the_limit(self, site: SiteClient) -> None:
+        response = site.post("/users", content=b"first_name" + b"[0]" * 400 + b"=A", headers=FORM)
+        assert_answers(response, 400, NESTED_TOO_DEEPLY)
+
+    def test_a_query_key_nested_past_the_limit_beside_a_body(self, site: SiteClient) -> None:
+        response = site.post("/users", params={"a" + "[0]" * 400: "1"}, json=USER)
+        assert_answers(response, 400, NESTED_TOO_DEEPLY)
+
+    def test_a_key_nested_to_the_limit_is_read(self, site: SiteClient) -> None:
+        response = site.post("/users", params={"a" + "[0]" * 99: "1"}, json=USER)
+        assert response.status_code == 201, response.text
 
 
 class TestInvalidUtf8:

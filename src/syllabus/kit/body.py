@@ -20,6 +20,9 @@ the route's first dependency raises after authenticating (``raise_deferred``), s
 credentials are still a 401 first. The route then sees an empty body. A JSON object sent as
 ``text/plain`` or with no type is read as JSON. Text fields of a multipart form that are not
 UTF-8 are read as Latin-1, as Starlette reads them.
+
+Parameters nested deeper than ``MAX_NESTING`` (Rails' JSON ``max_nesting``), in a JSON body or
+in bracketed keys, are a deferred 400 too: deeper, the walks below would exhaust the stack.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFERRED = "syllabus.deferred_error"
 NUL_MESSAGE = "Parameters may not contain a null character."
 ENCODING_MESSAGE = "Parameters must be valid UTF-8."
+MAX_NESTING = 100
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
 # A percent-escape of a byte above 0x7F: only then can escaped parameters fail to be UTF-8.
 _HIGH_ESCAPE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]")
@@ -49,7 +53,10 @@ def _key_path(key: str) -> list[str]:
     head, bracket, _rest = key.partition("[")
     if not bracket:
         return [key]
-    return [head, *_KEY_PART.findall(key[len(head) :])]
+    parts = _KEY_PART.findall(key[len(head) :])
+    if len(parts) >= MAX_NESTING:
+        raise BadRequest("Parameters are nested too deeply.")
+    return [head, *parts]
 
 
 def _assign(node: dict[str, Any], path: list[str], value: Any) -> None:
@@ -127,6 +134,17 @@ def _encoding_problem(raw: bytes) -> BadRequest | None:
     except UnicodeDecodeError:
         return BadRequest(ENCODING_MESSAGE)
     return None
+
+
+def _nesting(value: Any) -> int:
+    """How many arrays and objects deep ``value`` is, counted without recursion."""
+    depth, level = 0, [value]
+    while level := [node for node in level if isinstance(node, dict | list)]:
+        depth += 1
+        level = [
+            item for node in level for item in (node.values() if isinstance(node, dict) else node)
+        ]
+    return depth
 
 
 def _has_nul(value: Any) -> bool:
@@ -237,6 +255,8 @@ class BodyNormalizer:
             return {}
         if not isinstance(data, dict):
             raise BadRequest("The request body must be a JSON object.")
+        if _nesting(data) > MAX_NESTING:
+            raise BadRequest("The request body is not valid JSON: depth limit exceeded.")
         return data
 
     async def _normalize(self, scope: Scope, body: bytes, write: bool) -> tuple[Scope, bytes]:
@@ -247,7 +267,10 @@ class BodyNormalizer:
             data = await self._parse(scope, body)
         except BadRequest as error:
             data, problem = {}, problem or error
-        merged = rails_params(parse_qsl(query, keep_blank_values=True)) if query else {}
+        try:
+            merged = rails_params(parse_qsl(query, keep_blank_values=True)) if query else {}
+        except BadRequest as error:
+            merged, problem = {}, problem or error
         merged.update(data)
         if problem is None and (_has_nul(merged) or "\x00" in scope["path"]):
             merged, problem = {}, BadRequest(NUL_MESSAGE)
