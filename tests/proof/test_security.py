@@ -59,6 +59,7 @@ from syllabus.cli import app as cli
 from syllabus.cli.server import serve
 from syllabus.config import Settings
 from syllabus.db import is_sqlite_url, normalize_url
+from syllabus.migrate import upgrade
 from tests.oauth.helpers import new_verifier, s256
 from tests.servers import SYLLABUS, Server, free_port, wait_until_serving
 
@@ -250,8 +251,13 @@ def run(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "webhook URL password": hook_password,
         "webhook URL token": hook_token,
     }
-    served_url = database_url
-    if not is_sqlite_url(normalize_url(database_url)):
+    if is_sqlite_url(normalize_url(database_url)):
+        # A database of its own: its raw bytes are read below, and a process that opens and
+        # closes a SQLite file it also holds connections to (the suite's) drops its locks on it.
+        database_url = f"sqlite:///{tmp_path_factory.mktemp('security-db') / 'security.db'}"
+        upgrade(database_url)
+        served_url = database_url
+    else:
         known["database password"] = f"dbpw-{secrets.token_hex(16)}"
         served_url = with_password(database_url, known["database password"])
     # Redis here lets the default user in with any password: a user it does not know makes
