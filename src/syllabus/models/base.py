@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Column,
     DateTime,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
@@ -138,7 +140,37 @@ def index_foreign_keys(metadata: MetaData) -> None:
                 leading.add(columns[0].name)
         for column in list(table.columns):
             if column.foreign_keys and not column.unique and column.name not in leading:
-                Index(f"ix_{table.name}_{column.name}", column)
+                if column.name == TENANT and (parent := _parent_column(table)) is not None:
+                    Index(f"ix_{table.name}_{TENANT}_{parent.name}", column, parent)
+                else:
+                    Index(f"ix_{table.name}_{column.name}", column)
+
+
+TENANT = "site_id"
+
+
+def _parent_column(table: Table) -> Column[Any] | None:
+    """The column a row of ``table`` is looked up by besides its site: the first column of its
+    first unique constraint, or else its first other foreign key.
+
+    The site's own index goes with it, ``(site_id, parent)``. On its own, an index of ``site_id``
+    is a trap for SQLite's planner, which has no statistics: for ``site_id = ? AND user_id IN
+    (...)`` it weighs the two one-column indexes alike and took the site's, reading every
+    custom profile field of the site to render one user (7.5 ms, against 0.5).
+    """
+    position = {column.name: number for number, column in enumerate(table.columns)}
+    uniques = sorted(
+        (c for c in table.constraints if isinstance(c, UniqueConstraint)),
+        key=lambda constraint: [position[column.name] for column in constraint.columns],
+    )
+    for constraint in uniques:
+        columns = [c for c in constraint.columns if c.name != TENANT]
+        if columns:
+            return columns[0]
+    for column in table.columns:
+        if column.foreign_keys and column.name != TENANT:
+            return column
+    return None
 
 
 class DecimalText(TypeDecorator[Decimal]):
