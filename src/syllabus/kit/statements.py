@@ -80,12 +80,16 @@ class Prepared:
                 )
         finally:
             cursor.close()
-        if any(results):
-            return [
-                tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True))
-                for row in rows
-            ]
-        return rows
+        processed = [(index, p) for index, p in enumerate(results) if p is not None]
+        if not processed:
+            return rows
+        converted: list[Sequence[Any]] = []
+        for row in rows:
+            values = list(row)
+            for index, process in processed:
+                values[index] = process(values[index])
+            converted.append(tuple(values))
+        return converted
 
     def many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run the statement once per row of parameters (an INSERT of a batch), in one

@@ -67,9 +67,18 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        moment: datetime = value
         if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+            # SQLite's text, naive UTC: read as UTC at once rather than copied to it after.
+            try:
+                moment = datetime.fromisoformat(value + "+00:00")
+            except ValueError:  # text that carries its own offset
+                moment = datetime.fromisoformat(value)
+        if moment.tzinfo is UTC:
+            return moment
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+        return moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
