@@ -68,15 +68,16 @@ def start_server(
     admin_token: str | None = None,
     env: dict[str, str] | None = None,
     arguments: Sequence[str] = (),
+    host: str | None = HOST,
 ) -> Server:
     """``syllabus serve`` on a free port, once it has bound that port and answers /healthz.
 
     ``env`` adds to the process's environment and ``arguments`` to its command line. Rate limits
     are off (tests send bursts) unless one of them sets them; no Redis is used unless ``env`` sets
-    ``SYLLABUS_REDIS_URL``.
+    ``SYLLABUS_REDIS_URL``. ``host=None`` gives no ``--host``: the server binds its default.
     """
     for _attempt in range(3):
-        server = _spawn(database_url, log, free_port(), admin_token, env or {}, arguments)
+        server = _spawn(database_url, log, free_port(), admin_token, env or {}, arguments, host)
         try:
             if wait_until_serving(server):
                 return server
@@ -94,8 +95,10 @@ def _spawn(
     admin_token: str | None,
     extra: dict[str, str],
     arguments: Sequence[str],
+    host: str | None,
 ) -> Server:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SYLLABUS_LOG_LEVEL": "info"}
+    env.pop("SYLLABUS_HOST", None)
     if admin_token is not None:
         env["SYLLABUS_ADMIN_TOKEN"] = admin_token
     env.pop("SYLLABUS_DATABASE_URL", None)
@@ -108,8 +111,7 @@ def _spawn(
             [
                 str(SYLLABUS),
                 "serve",
-                "--host",
-                HOST,
+                *(["--host", host] if host is not None else []),
                 "--port",
                 str(port),
                 "--database-url",

@@ -188,3 +188,12 @@ def client_with(
     app = create_app(app_settings(database_url, **settings), database)
     with TestClient(app, raise_server_exceptions=raise_errors) as client:
         yield client
+
+
+def httpx_arguments(request: dict[str, Any]) -> dict[str, Any]:
+    """schemathesis's request (``requests``' keywords) as the test client's."""
+    request = {key: value for key, value in request.items() if value is not None}
+    request.pop("cookies", None)
+    if "data" in request and not isinstance(request["data"], dict):
+        request["content"] = request.pop("data")
+    return request

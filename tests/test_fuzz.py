@@ -10,7 +10,6 @@ suite stays fast; raise it locally to search harder.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 import schemathesis
@@ -26,7 +25,7 @@ from schemathesis.checks import (
 from syllabus.api import ADMIN_PREFIX
 from syllabus.kit.routing import V2_PREFIX
 from tests.contract.harness import SERVED
-from tests.support import SiteClient
+from tests.support import SiteClient, httpx_arguments
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 # No crash, and the answer is what our document says it may be. Left out: the checks of which
@@ -74,7 +73,7 @@ def test_no_5xx_and_every_answer_is_documented(label: str, site: SiteClient) -> 
     @given(operation.as_strategy())
     def fuzz(case: Case) -> None:
         request = case.as_transport_kwargs(base_url="http://testserver", headers=site.headers)
-        response = site.http.request(**_httpx(request))
+        response = site.http.request(**httpx_arguments(request))
         assert response.status_code < 500, f"{case.as_curl_command()}\n{response.text}"
         case.validate_response(
             response,
@@ -83,12 +82,3 @@ def test_no_5xx_and_every_answer_is_documented(label: str, site: SiteClient) -> 
         )
 
     fuzz()
-
-
-def _httpx(request: dict[str, Any]) -> dict[str, Any]:
-    """schemathesis's request (``requests``' keywords) as the test client's."""
-    request = {key: value for key, value in request.items() if value is not None}
-    request.pop("cookies", None)
-    if "data" in request and not isinstance(request["data"], dict):
-        request["content"] = request.pop("data")
-    return request

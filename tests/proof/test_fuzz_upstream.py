@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from syllabus.kit.routing import ADMIN_PREFIX, V2_PREFIX
 from syllabus.models import Event, SiteScript
 from tests import factories as f
-from tests.support import SiteClient
+from tests.support import SiteClient, httpx_arguments
 
 T = TypeVar("T")
 EXAMPLES = int(os.environ.get("FUZZ_UPSTREAM_EXAMPLES", "12"))
@@ -224,7 +224,7 @@ def test_no_5xx_and_every_4xx_is_our_json_error(
         request = case.as_transport_kwargs(base_url="http://testserver", headers=site.headers)
         # The site's API key authenticates every request: a generated Bearer token would win.
         request["headers"].pop("Authorization", None)
-        response = site.http.request(**_httpx(request))
+        response = site.http.request(**httpx_arguments(request))
         SENT[label] += 1
         STATUSES[label][response.status_code] += 1
         assert response.status_code < 500, _failure(case, response)
@@ -278,12 +278,3 @@ def _is_error_body(response: httpx.Response) -> bool:
 
 def _failure(case: Case, response: httpx.Response) -> str:
     return f"{case.as_curl_command()}\n{response.status_code} {response.text}"
-
-
-def _httpx(request: dict[str, Any]) -> dict[str, Any]:
-    """schemathesis's request (``requests``' keywords) as the test client's."""
-    request = {key: value for key, value in request.items() if value is not None}
-    request.pop("cookies", None)
-    if "data" in request and not isinstance(request["data"], dict):
-        request["content"] = request.pop("data")
-    return request

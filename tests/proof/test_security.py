@@ -61,7 +61,7 @@ from syllabus.config import Settings
 from syllabus.db import is_sqlite_url, normalize_url
 from syllabus.migrate import upgrade
 from tests.oauth.helpers import new_verifier, s256
-from tests.servers import SYLLABUS, Server, free_port, wait_until_serving
+from tests.servers import Server, start_server
 
 pytestmark = pytest.mark.live
 
@@ -154,35 +154,7 @@ def serve_without_host(
     """``syllabus serve`` with no ``--host`` (nor ``SYLLABUS_HOST``), on a free port, once it
     answers /healthz on 127.0.0.1 (``wait_until_serving`` waits for uvicorn's "running on
     http://127.0.0.1:PORT": the address it chose is checked there)."""
-    base = {name: value for name, value in os.environ.items() if not name.startswith("SYLLABUS_")}
-    for _attempt in range(3):
-        port = free_port()
-        with log.open("ab") as output:
-            output.write(f"--- port {port}\n".encode())
-            process = subprocess.Popen(
-                [
-                    str(SYLLABUS),
-                    "serve",
-                    "--port",
-                    str(port),
-                    "--database-url",
-                    database_url,
-                    *arguments,
-                ],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env={**base, "PYTHONUNBUFFERED": "1", **env},
-            )
-        server = Server(process, port, log)
-        try:
-            if wait_until_serving(server):
-                return server
-        except BaseException:
-            server.kill()
-            raise
-        server.kill()
-    pytest.fail(f"the server could not bind a free port in 3 attempts:\n{log.read_text()}")
+    return start_server(database_url, log, env=env, arguments=arguments, host=None)
 
 
 def stop(server: Server) -> None:
