@@ -274,18 +274,18 @@ OPERATIONS = sorted(
 )
 
 
-def _schema(schema: dict[str, Any]) -> dict[str, Any]:
+def schema_of(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` with its ``$ref`` followed and a nullable ``anyOf`` unwrapped."""
     if "$ref" in schema:
-        return _schema(SERVED["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+        return schema_of(SERVED["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
     options = [option for option in schema.get("anyOf", []) if option.get("type") != "null"]
-    return _schema(options[0]) if len(options) == 1 else schema
+    return schema_of(options[0]) if len(options) == 1 else schema
 
 
 def _body_slots(schema: dict[str, Any], prefix: str = "") -> Iterator[Slot]:
-    schema = _schema(schema)
+    schema = schema_of(schema)
     for name, property_ in schema.get("properties", {}).items():
-        property_ = _schema(property_)
+        property_ = schema_of(property_)
         path = prefix + name
         if name in NOT_REFERENCES:
             continue
@@ -295,7 +295,7 @@ def _body_slots(schema: dict[str, Any], prefix: str = "") -> Iterator[Slot]:
             yield Slot("body", path, id_kind(name), many=True)
         elif name.endswith("_id"):
             yield Slot("body", path, id_kind(name))
-        elif property_.get("type") == "array" and _schema(property_["items"]).get("properties"):
+        elif property_.get("type") == "array" and schema_of(property_["items"]).get("properties"):
             yield from _body_slots(property_["items"], f"{path}.0.")
         elif property_.get("properties"):
             yield from _body_slots(property_, f"{path}.")

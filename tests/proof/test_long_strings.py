@@ -26,9 +26,9 @@ from tests.proof.test_isolation import (
     Probe,
     Slot,
     World,
-    _schema,
     base,
     build,
+    schema_of,
     send,
 )
 from tests.support import new_site
@@ -44,11 +44,11 @@ def text_fields(operation: Operation) -> list[tuple[str, dict[str, Any]]]:
     schema = content.get("application/json", {}).get("schema")
     if schema is None:
         return []
-    properties = _schema(schema).get("properties", {})
+    properties = schema_of(schema).get("properties", {})
     return [
         (name, field)
         for name, raw in properties.items()
-        if (field := _schema(raw)).get("type") == "string"
+        if (field := schema_of(raw)).get("type") == "string"
         and "enum" not in field
         and "format" not in field
     ]

@@ -121,6 +121,28 @@ def raise_deferred(scope: MutableMapping[str, Any]) -> None:
         raise error
 
 
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The request's body, read no further than ``limit`` bytes: ``PayloadTooLarge`` (413) when
+    its declared length or what arrives is larger."""
+    declared = dict(scope["headers"]).get(b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
 def _encoding_problem(raw: bytes) -> BadRequest | None:
     """A 400 when ``raw``, percent-decoded (a query string, a urlencoded form), is not UTF-8.
 
@@ -201,7 +223,7 @@ class BodyNormalizer:
             await self.app(scope, receive, send)
             return
         try:
-            body = await self._read(scope, receive)
+            body = await read_body(scope, receive, self.max_body_bytes)
         except ApiError as error:
             await error_response(error)(scope, receive, send)
             return
@@ -216,25 +238,6 @@ class BodyNormalizer:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
-
-    async def _read(self, scope: Scope, receive: Receive) -> bytes:
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise PayloadTooLarge()
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                raise PayloadTooLarge()
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
 
     async def _parse(self, scope: Scope, body: bytes) -> dict[str, Any]:
         """The body's parameters; raises ``BadRequest`` for a body Rails could not parse."""

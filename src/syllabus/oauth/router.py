@@ -21,8 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from syllabus.config import Settings
 from syllabus.db import Database
-from syllabus.errors import PayloadTooLarge
-from syllabus.kit.body import NUL_MESSAGE
+from syllabus.kit.body import NUL_MESSAGE, read_body
 from syllabus.kit.responses import json_response
 from syllabus.models import Site
 from syllabus.oauth.consent import consent_page, error_page
@@ -75,12 +74,7 @@ async def read_params(request: HttpRequest, limit: int) -> Params:
     """The query string's parameters, then the body's: a form or a JSON object (Thinkific's
     clients send JSON to /oauth2/token; RFC 6749 says form)."""
     params = list(request.query_params.multi_items())
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > limit:
-            raise PayloadTooLarge()
-    body = bytes(received)
+    body = await read_body(request.scope, request.receive, limit)
     if not body.strip():
         return params
     if "json" in request.headers.get("content-type", ""):
