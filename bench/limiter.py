@@ -23,7 +23,8 @@ from typing import Any
 import redis
 
 from bench.wrk import WrkResult
-from syllabus.ratelimit.limiter import Limiter, LocalLimiter, RedisLimiter, Refused
+from syllabus.ratelimit.limiter import Limiter, LocalLimiter, Refused
+from syllabus.ratelimit.shared import RedisLimiter
 
 HUGE_LIMIT = "100000000"
 HUGE_IN_FLIGHT = "100000"

@@ -55,8 +55,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # waits less behind one (a /healthz during a 100k seed went from 90 ms to under 20).
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
         # What startup built lives as long as the process: keep it out of the collector's scans,
-        # which otherwise pause every thread for tens of milliseconds on a full collection.
+        # which otherwise pause every thread for tens of milliseconds on a full collection. Then
+        # collect again: `syllabus serve` starts with the collector off (cli/server.py).
         gc.freeze()
+        gc.enable()
         # Webhook deliveries, in this process unless `syllabus worker` runs them elsewhere.
         worker = DeliveryWorker(database, settings) if settings.deliver_webhooks else None
         if worker is not None:

@@ -17,8 +17,8 @@ from starlette.types import Receive, Scope, Send
 from syllabus.config import Settings
 from syllabus.db import Database
 from syllabus.models import Site
-from syllabus.ratelimit.limiter import keys
 from syllabus.ratelimit.middleware import RateLimit
+from syllabus.ratelimit.shared import keys
 from tests.ratelimit.conftest import Timed, assert_refused
 from tests.support import PREFIX, SiteClient
 

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from syllabus.db import Database
-from syllabus.ratelimit.limiter import Admitted, RedisLimiter, Refused
+from syllabus.ratelimit.limiter import Admitted, Refused
+from syllabus.ratelimit.shared import RedisLimiter
 from tests.ratelimit.conftest import RATE_LIMITED, Timed, assert_refused, site_on
 from tests.servers import Server, free_port, start_server
 from tests.support import PREFIX, SiteClient, assert_answers

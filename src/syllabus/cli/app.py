@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -20,6 +21,16 @@ app = typer.Typer(
     help="Syllabus: a stateful, persistent server that speaks Thinkific's APIs.",
     add_completion=False,
 )
+
+
+@app.callback()
+def _collect(ctx: typer.Context) -> None:
+    # The console script reads the command line with the collector off (cli/entry.py); `serve`
+    # keeps it off until its app has started (main.py's lifespan).
+    if ctx.invoked_subcommand != "serve":
+        gc.enable()
+
+
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 

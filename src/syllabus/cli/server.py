@@ -186,6 +186,8 @@ def serve(
             f"{settings.rate_limit_per_minute} requests a minute per site "
             "(set SYLLABUS_REDIS_URL to share one budget)"
         )
+    # The collector is still off (cli/app.py): the lifespan freezes what startup built, then
+    # collects again (main.py).
     uvicorn.run(
         "syllabus.main:create_app",
         factory=True,
