@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,6 +38,14 @@ _V2 = f"{V2_PREFIX}/"
 _CONTROL_SITES = "/_syllabus/sites/"
 # A site's reset (POST .../reset) and deletion (DELETE /_syllabus/sites/{sub}).
 _WIPE = re.compile(r"^/_syllabus/sites/([^/]+)(/reset)?/?$")
+# What a finished exchange holds instead of the server's objects (Exchange.detach).
+_NO_SCOPE: Scope = {}
+
+
+async def _gone(*_message: Message) -> Any:
+    raise RuntimeError("the exchange is over")
+
+
 # What CatchUnhandled answers for an exception raised before the answer began.
 _INTERNAL_ERROR = orjson.dumps(ApiError().body())
 
@@ -73,6 +82,8 @@ class Journal:
             if not exchange.answered:
                 exchange.failed()
             raise
+        finally:
+            exchange.detach()
         if not exchange.answered:  # the app ended without a whole answer: the connection closed
             exchange.finish(None)
 
@@ -200,6 +211,12 @@ class Exchange:
             return
         await self._send(message)
 
+    def detach(self) -> None:
+        """The request is over: let go of the server's objects (its scope, its connection's
+        ``receive`` and ``send``), which the entry would otherwise keep alive, and in the
+        collector's younger generations, until it is written."""
+        self._receive = self._send = _gone
+
     def finish(self, status: int | None) -> None:
         """The answer is whole, or will never be (``status`` None): record the exchange, if
         the rate limiter found whom the request's credentials name."""
@@ -214,6 +231,7 @@ class Exchange:
         self.subdomain = caller.site.subdomain
         self.credential = caller.kind
         self.fault: str | None = self._scope.get(FAULT_KEY)
+        self._scope = _NO_SCOPE
         self._recorder.record(self)
 
     def failed(self) -> None:
