@@ -3,19 +3,23 @@ that the schema reads back to the same JSON (so the encodings are the schema's o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from syllabus.auth import SiteRef
+from syllabus.clock import clock
 from syllabus.config import Settings
 from syllabus.context import Scope
 from syllabus.db import Database
+from syllabus.kit.schemas import format_timestamp
 from syllabus.kit.wire import Wire
 from syllabus.models import DeliveryAttempt, Site, WebhookDelivery
-from syllabus.models.base import stamp
+from syllabus.models.base import UTCDateTime, stamp
 from syllabus.seed.generator import seed_site
 from tests.deliveries.helpers import subscribe
 from tests.factories import make_oauth_app
@@ -63,7 +67,12 @@ def seeded(site: SiteClient) -> Site:
     return site.db(lambda session: session.get_one(Site, site.id))
 
 
-def _rows(database: Database, wire: Wire, site: Site) -> list[dict[str, Any]]:
+def _rows(
+    database: Database, wire: Wire, site: Site, *, by_id: bool = False
+) -> list[dict[str, Any]]:
+    """The bodies of the site's first rows, rendered from SQLAlchemy's rows (every column
+    converted by its type), or, ``by_id``, as the wire reads each one itself (``Wire.read``:
+    its prebuilt statement, its timestamps read raw)."""
     scope_of = wire.model.site_id if wire.tenant else wire.model.id
     statement = wire.select.where(scope_of == bindparam("site")).order_by(wire.model.id).limit(5)
     with database.transaction(write=False) as session:
@@ -71,6 +80,11 @@ def _rows(database: Database, wire: Wire, site: Site) -> list[dict[str, Any]]:
         scope = Scope(session, ref, site.created_at, Settings())
         connection = session.connection()
         rows = connection.execute(statement, {"site": site.id, "site_id": site.id}).all()
+        if by_id:
+            values = {"site_id": site.id}
+            return [
+                (wire.read(connection, {**values, "id": row[0]}, scope) or [{}])[0] for row in rows
+            ]
         children = wire.rows(connection, rows, {"site_id": site.id})
         return [wire.render(row, scope, children) for row in rows]
 
@@ -86,3 +100,37 @@ def test_a_wire_renders_its_schema(name: str, database: Database, seeded: Site) 
     for body in bodies:
         assert list(body) == expected
         assert wire.schema.model_validate(body).model_dump(mode="json") == body
+
+
+@pytest.mark.parametrize("name", sorted(WIRES))
+def test_a_wire_reads_what_it_renders(name: str, database: Database, seeded: Site) -> None:
+    """Its own statements (timestamps read as stored, unconverted: ``Wire.raw``) give the same
+    bodies as SQLAlchemy's converted rows."""
+    wire = WIRES[name]
+    moment = datetime.now(UTC)
+    clock.set_source(lambda: moment)  # a site's clock renders its "now"
+    try:
+        converted = _rows(database, wire, seeded)
+        assert converted, f"{name}: no rows to render"
+        assert _rows(database, wire, seeded, by_id=True) == converted
+    finally:
+        clock.set_source(None)
+
+
+def test_timestamps_read_raw_are_the_ones_only_printed() -> None:
+    from syllabus.enrollments.repository import ENROLLMENT
+
+    raw = {ENROLLMENT.columns[index].name for index in ENROLLMENT.raw}
+    # expiry_date and completed_at also feed `expired` and `completed`: those are converted.
+    assert raw == {"created_at", "updated_at", "started_at", "activated_at"}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["2024-02-22 20:32:52.726050", "2024-02-22 20:32:52", "2024-02-22T22:32:52.726050+02:00"],
+)
+def test_a_stored_timestamp_prints_as_its_datetime(stored: str) -> None:
+    parsed = UTCDateTime().process_result_value(stored, sqlite.dialect())
+    assert parsed is not None
+    assert format_timestamp(stored) == format_timestamp(parsed)
+    assert format_timestamp(stored).endswith("Z")

@@ -23,10 +23,31 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 INT64_MAX = 2**63 - 1
 
 
-def format_timestamp(value: datetime) -> str:
-    if value.tzinfo is not UTC:  # the database's own are UTC already: no copy (a list has 150)
+def utc_from_text(text: str) -> datetime:
+    """A timestamp as SQLite keeps it (``models.base.UTCDateTime``): naive UTC text, read as UTC
+    at once rather than copied to it after; text that carries its own offset keeps it."""
+    try:
+        return datetime.fromisoformat(text + "+00:00")
+    except ValueError:
+        return datetime.fromisoformat(text)
+
+
+def format_timestamp(value: datetime | str) -> str:
+    """``value`` is a datetime (naive ones are UTC), or a ``UTCDateTime`` column's text as SQLite
+    keeps it, which a wire reads unconverted (``kit/wire.py``: a page of enrollments carries 150
+    timestamps, and parsing each one to print it again cost a sixth of the page)."""
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " ":  # 2024-02-22 20:32:52.726050
+            return f"{value[:10]}T{value[11:23]}Z"
+        value = utc_from_text(value)
+    if value.tzinfo is not UTC:  # the database's own are UTC already: no copy
         value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+# Encoders that take a ``UTCDateTime`` column's value as the database driver returns it, with no
+# type processing (SQLite's text, PostgreSQL's naive datetime): ``Wire`` reads such columns raw.
+TAKE_STORED_TIMESTAMPS = frozenset({format_timestamp})
 
 
 def format_nano_timestamp(value: datetime) -> str:

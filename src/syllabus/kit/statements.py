@@ -52,12 +52,17 @@ class _Compiled:
 
 
 class Prepared:
-    """A statement run on the DBAPI cursor of a unit of work's connection."""
+    """A statement run on the DBAPI cursor of a unit of work's connection.
 
-    __slots__ = ("_dialects", "statement")
+    The columns at the positions in ``raw`` are returned as the driver gives them, with no
+    result processing: their reader takes the stored value (``Wire``'s timestamps).
+    """
 
-    def __init__(self, statement: Executable) -> None:
+    __slots__ = ("_dialects", "raw", "statement")
+
+    def __init__(self, statement: Executable, *, raw: frozenset[int] = frozenset()) -> None:
         self.statement = statement
+        self.raw = raw
         self._dialects: dict[str, _Compiled] = {}
 
     def all(self, connection: Connection, params: Mapping[str, Any]) -> list[Sequence[Any]]:
@@ -76,7 +81,7 @@ class Prepared:
             results = compiled.results
             if results is None:
                 results = compiled.results = _result_processors(
-                    compiled, connection.dialect, cursor.description
+                    compiled, connection.dialect, cursor.description, self.raw
                 )
         finally:
             cursor.close()
@@ -166,11 +171,14 @@ def _bound(processor: Processor, value: Any) -> Any:
 
 
 def _result_processors(
-    compiled: _Compiled, dialect: Dialect, description: Sequence[Any] | None
+    compiled: _Compiled, dialect: Dialect, description: Sequence[Any] | None, raw: frozenset[int]
 ) -> list[Processor]:
     columns = compiled.compiled._result_columns
     found: list[Processor] = []
     for index, column in enumerate(columns):
+        if index in raw:
+            found.append(None)
+            continue
         coltype = description[index][1] if description else None
         found.append(column.type._cached_result_processor(dialect, coltype))
     return found

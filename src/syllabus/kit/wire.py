@@ -39,7 +39,11 @@ criteria and ``order_by`` may use its columns (a bundle's courses, by their posi
 
 Encoders come from the schema's own types: a field whose type carries a ``PlainSerializer``
 (``Timestamp``, ``DecimalString``) is encoded by that serializer's function, ``None`` passing
-through when the type is nullable. ``tests/test_wire.py`` renders every wire against its schema.
+through when the type is nullable. A ``UTCDateTime`` column that fields only print as a
+``Timestamp`` is read as the database keeps it and printed from that (``raw``, and
+``format_timestamp``), never parsed into a datetime: a page of enrollments carries 150, and
+parsing them cost a sixth of the page. ``tests/test_wire.py`` renders every wire against its
+schema, and checks that its own statements render what SQLAlchemy's converted rows do.
 """
 
 from __future__ import annotations
@@ -65,7 +69,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from syllabus.kit.schemas import TAKE_STORED_TIMESTAMPS
 from syllabus.kit.statements import Prepared
+from syllabus.models.base import UTCDateTime
 from syllabus.pagination import PageParams, pagination
 
 if TYPE_CHECKING:
@@ -179,7 +185,9 @@ class Children:
             .where(model.site_id == bindparam("site_id"), parents_in(parent))
             .order_by(parent, *wire.order_by, model.id)
         )
-        return cls(statement, wire, prepared=Prepared(statement))
+        # The parent's id first, then the wire's columns: its raw ones one place on.
+        raw = frozenset(index + 1 for index in wire.raw)
+        return cls(statement, wire, prepared=Prepared(statement, raw=raw))
 
     def aggregate(self, outer: Any, name: str) -> Any:
         """The id list as a column of ``outer``'s statement."""
@@ -277,7 +285,10 @@ class Wire:
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
             self.by_id = self.by_id.where(model.site_id == bindparam("site_id"))
-        self._by_id = Prepared(self.by_id)
+        self.raw = self._stored_timestamps()
+        self._by_id = Prepared(self.by_id, raw=self.raw)
+        # By id with variants (``read``): what every one of them reads raw, by that set.
+        self._by_id_with: dict[frozenset[int], Prepared] = {}
         self.children = tuple(
             f.source
             for f in self.fields
@@ -308,6 +319,26 @@ class Wire:
         if children:
             raise TypeError(f"{schema.__name__} has no fields {sorted(children)}")
         return sorted(fields, key=lambda f: f.name) if sort_keys else fields
+
+    def _stored_timestamps(self) -> frozenset[int]:
+        """The positions of the ``UTCDateTime`` columns that every field using them renders
+        as they are, with an encoder that takes the stored value (``TAKE_STORED_TIMESTAMPS``):
+        those are read raw, unparsed (``Prepared``'s ``raw``)."""
+        direct: set[int] = set()
+        other: set[int] = {0}
+        for field in self.fields:
+            source = field.source
+            if isinstance(source, Children):
+                continue
+            for column in source.columns:
+                index = self._index(column)
+                stored = (
+                    source.function is None
+                    and field.encode in TAKE_STORED_TIMESTAMPS
+                    and isinstance(getattr(column, "type", None), UTCDateTime)
+                )
+                (direct if stored else other).add(index)
+        return frozenset(direct - other)
 
     def _compile(self) -> tuple[str, Render]:
         namespace: dict[str, Any] = {}
@@ -387,7 +418,7 @@ class Wire:
             if through:
                 page = page.where(*conditions)
             page = page.order_by(*order)
-            self._shapes[key] = shaped = (Prepared(count), Prepared(page))
+            self._shapes[key] = shaped = (Prepared(count), Prepared(page, raw=self.raw))
         return shaped
 
     def rows(
@@ -434,15 +465,23 @@ class Wire:
     ) -> list[JSONObject] | None:
         """The body of one row by ``:id`` (and ``:site_id``), then its ``variants``' bodies
         (wires sharing this one's statements), or None."""
-        row = self._by_id.first(connection, values)
+        prepared = self._by_id
+        if variants:
+            raw = self.raw
+            for variant in variants:
+                if variant.select is not self.select:
+                    raise ValueError(f"{variant.schema.__name__} does not share this wire's select")
+                raw &= variant.raw
+            if raw != self.raw:
+                prepared = self._by_id_with.get(raw) or self._by_id_with.setdefault(
+                    raw, Prepared(self.by_id, raw=raw)
+                )
+        row = prepared.first(connection, values)
         if row is None:
             return None
         children = self.rows(connection, [row], values)
         bodies = [self.render(row, scope, children)]
-        for variant in variants:
-            if variant.select is not self.select:
-                raise ValueError(f"{variant.schema.__name__} does not share this wire's select")
-            bodies.append(variant.render(row, scope, children))
+        bodies += [variant.render(row, scope, children) for variant in variants]
         return bodies
 
     def page(

@@ -27,6 +27,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from syllabus.kit.schemas import utc_from_text
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -67,13 +69,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        moment: datetime = value
-        if isinstance(value, str):
-            # SQLite's text, naive UTC: read as UTC at once rather than copied to it after.
-            try:
-                moment = datetime.fromisoformat(value + "+00:00")
-            except ValueError:  # text that carries its own offset
-                moment = datetime.fromisoformat(value)
+        moment: datetime = utc_from_text(value) if isinstance(value, str) else value
         if moment.tzinfo is UTC:
             return moment
         if moment.tzinfo is not None:
