@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from syllabus.db import Database
+from syllabus.journal.recorder import FLUSH_SECONDS
 from syllabus.models import JournalEntry
 from tests.factories import make_oauth_token
 from tests.journal.helpers import ADMIN, entries, entry, journal
@@ -199,7 +201,7 @@ class TestRecording:
     def test_entries_reach_the_database_without_a_read(
         self, site: SiteClient, database: Database
     ) -> None:
-        """The recorder writes every 0.1 s by itself: other processes see the entries."""
+        """The recorder writes every FLUSH_SECONDS by itself: other processes see the entries."""
         site.get("/users")
 
         def written() -> int:
@@ -290,6 +292,26 @@ class TestListRequests:
             kept = [e["query"] for e in journal(small)["items"]]
             assert kept == ["page=7", "page=8", "page=9"]
 
+    def test_a_round_writes_only_what_the_site_keeps(
+        self, site: SiteClient, database: Database, database_url: str
+    ) -> None:
+        """Of more entries pending than the site keeps, the older are never written at all."""
+        inserted: list[int] = []
+
+        def count(_c: Any, _cursor: Any, sql: str, rows: Any, _context: Any, many: bool) -> None:
+            if many and sql.startswith("INSERT INTO journal_entries"):
+                inserted.append(len(rows))
+
+        with client_with(database, database_url, journal_size=3) as http:
+            engine = http.app.state.journal.database.engine  # type: ignore[attr-defined]
+            event.listen(engine, "before_cursor_execute", count)
+            small = with_app(site, http)
+            for number in range(5):
+                small.get("/users", params={"page": number + 1})
+            kept = [e["query"] for e in journal(small)["items"]]
+            assert kept == ["page=3", "page=4", "page=5"]
+            assert inserted == [3]
+
     def test_an_unknown_site_is_404(self, http: TestClient) -> None:
         response = http.get("/_syllabus/sites/nobody-here/requests", headers=ADMIN)
         assert response.status_code == 404
@@ -341,10 +363,10 @@ class TestWipes:
     def test_a_reset_empties_what_is_written_and_what_is_pending(self, site: SiteClient) -> None:
         site.get("/users")
         entries(site)  # written
-        site.get("/courses")  # most likely still pending: the recorder writes every 0.1 s
+        site.get("/courses")  # most likely still pending: the recorder writes every second
         reset = site.http.post(f"/_syllabus/sites/{site.subdomain}/reset", headers=ADMIN)
         assert reset.status_code == 204
-        time.sleep(0.25)  # two rounds of the recorder, which must not bring anything back
+        time.sleep(1.5 * FLUSH_SECONDS)  # a round of the recorder must not bring anything back
         assert journal(site) == EMPTY_PAGE
 
     def test_a_deleted_sites_pending_entries_are_dropped(

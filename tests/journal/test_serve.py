@@ -1,5 +1,5 @@
 """``syllabus serve --journal-size --journal-body-bytes``, and two server processes sharing a
-journal: each writes its own entries within 0.1 s."""
+journal: each writes its own entries within a second."""
 
 from __future__ import annotations
 

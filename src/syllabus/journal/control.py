@@ -32,7 +32,7 @@ async def list_requests(
     """The site's request journal, oldest first: each Admin API and /api/v2 request with good
     credentials, and what the client got (bodies cut, secrets redacted). The site keeps its
     newest SYLLABUS_JOURNAL_SIZE. Every request this process answered is listed; another
-    process's appear within 0.1 s."""
+    process's appear within a second."""
     recorder: JournalRecorder = request.app.state.journal
     await recorder.flush()
     return await admin.read(lambda s: service.list_requests(s, subdomain, filters, page))

@@ -45,11 +45,6 @@ def format_timestamp(value: datetime | str) -> str:
     return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-# Encoders that take a ``UTCDateTime`` column's value as the database driver returns it, with no
-# type processing (SQLite's text, PostgreSQL's naive datetime): ``Wire`` reads such columns raw.
-TAKE_STORED_TIMESTAMPS = frozenset({format_timestamp})
-
-
 def format_nano_timestamp(value: datetime) -> str:
     value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     seconds = value.replace(microsecond=0, tzinfo=None).isoformat()
@@ -57,7 +52,8 @@ def format_nano_timestamp(value: datetime) -> str:
     return seconds + (f".{fraction}" if fraction else "") + "Z"
 
 
-def format_decimal(value: Decimal | float | int) -> str:
+def format_decimal(value: Decimal | float | int | str) -> str:
+    """``value`` may also be a ``DecimalText`` column's text, which a wire reads unconverted."""
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else "0.0"
     number = Decimal(value)

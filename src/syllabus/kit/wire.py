@@ -39,10 +39,10 @@ criteria and ``order_by`` may use its columns (a bundle's courses, by their posi
 
 Encoders come from the schema's own types: a field whose type carries a ``PlainSerializer``
 (``Timestamp``, ``DecimalString``) is encoded by that serializer's function, ``None`` passing
-through when the type is nullable. A ``UTCDateTime`` column that fields only print as a
-``Timestamp`` is read as the database keeps it and printed from that (``raw``, and
-``format_timestamp``), never parsed into a datetime: a page of enrollments carries 150, and
-parsing them cost a sixth of the page. ``tests/test_wire.py`` renders every wire against its
+through when the type is nullable. A column that fields only print, as a ``Timestamp`` or a
+``DecimalString``, is read as the database keeps it and printed from that (``raw``): never
+parsed into a datetime or a ``Decimal`` to be printed again (a page of enrollments carries 150
+timestamps, and parsing them cost a sixth of the page). Id lists are decoded by the renderer. ``tests/test_wire.py`` renders every wire against its
 schema, and checks that its own statements render what SQLAlchemy's converted rows do.
 """
 
@@ -55,6 +55,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, get_args, get_origin
 
+import orjson
 from pydantic import BaseModel, PlainSerializer
 from sqlalchemy import (
     JSON,
@@ -69,9 +70,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from syllabus.kit.schemas import TAKE_STORED_TIMESTAMPS
+from syllabus.kit.schemas import format_decimal, format_timestamp
 from syllabus.kit.statements import Prepared
-from syllabus.models.base import UTCDateTime
+from syllabus.models.base import DecimalText, UTCDateTime
 from syllabus.pagination import PageParams, pagination
 
 if TYPE_CHECKING:
@@ -84,6 +85,13 @@ JSONObject: TypeAlias = dict[str, object]
 # What a renderer reads: a result row, or any tuple in the wire's column order.
 RowLike: TypeAlias = Sequence[Any]
 Grouped: TypeAlias = dict[int, list[Any]]
+# Encoders that take the value of a column of their type as the database driver returns it, with
+# no type processing (a timestamp as SQLite's text or PostgreSQL's naive datetime, a decimal as
+# its text): a column that fields only print with one of them is read raw (``Wire.raw``).
+_TAKE_STORED: dict[Callable[..., Any], type] = {
+    format_timestamp: UTCDateTime,
+    format_decimal: DecimalText,
+}
 Render: TypeAlias = Callable[[RowLike, "Scope | None", Sequence[Grouped]], JSONObject]
 _SHAPE_LIMIT = 256
 
@@ -196,6 +204,11 @@ class Children:
         return select(json_ids(ids.c[0])).scalar_subquery().label(name)
 
 
+def _decoded(ids: Any) -> Any:
+    """An id list as read raw: SQLite's JSON text, or the list PostgreSQL's driver decoded."""
+    return orjson.loads(ids) if isinstance(ids, str | bytes) else ids
+
+
 def _joined(statement: Select[Any], joins: Sequence[Any]) -> Select[Any]:
     """``statement`` with ``joins``: relationships, or ``(table, onclause)`` pairs."""
     for join in joins:
@@ -285,7 +298,7 @@ class Wire:
         self.by_id = statement.where(model.id == bindparam("id"))
         if tenant:
             self.by_id = self.by_id.where(model.site_id == bindparam("site_id"))
-        self.raw = self._stored_timestamps()
+        self.raw = self._read_raw()
         self._by_id = Prepared(self.by_id, raw=self.raw)
         # By id with variants (``read``): what every one of them reads raw, by that set.
         self._by_id_with: dict[frozenset[int], Prepared] = {}
@@ -320,22 +333,26 @@ class Wire:
             raise TypeError(f"{schema.__name__} has no fields {sorted(children)}")
         return sorted(fields, key=lambda f: f.name) if sort_keys else fields
 
-    def _stored_timestamps(self) -> frozenset[int]:
-        """The positions of the ``UTCDateTime`` columns that every field using them renders
-        as they are, with an encoder that takes the stored value (``TAKE_STORED_TIMESTAMPS``):
-        those are read raw, unparsed (``Prepared``'s ``raw``)."""
+    def _read_raw(self) -> frozenset[int]:
+        """The positions of the columns read raw, with no type processing (``Prepared``'s
+        ``raw``): the id lists (decoded by the renderer, ``_decoded``), and the columns that
+        every field using them prints as they are with an encoder that takes the stored value
+        (``_TAKE_STORED``: timestamps and decimals, never parsed to be printed again)."""
         direct: set[int] = set()
         other: set[int] = {0}
         for field in self.fields:
             source = field.source
             if isinstance(source, Children):
+                if source.ids_of is not None:
+                    direct.add(self._index_of_label(field.name))
                 continue
+            kind = _TAKE_STORED.get(field.encode) if field.encode is not None else None
             for column in source.columns:
                 index = self._index(column)
                 stored = (
                     source.function is None
-                    and field.encode in TAKE_STORED_TIMESTAMPS
-                    and isinstance(getattr(column, "type", None), UTCDateTime)
+                    and kind is not None
+                    and isinstance(getattr(column, "type", None), kind)
                 )
                 (direct if stored else other).add(index)
         return frozenset(direct - other)
@@ -346,7 +363,8 @@ class Wire:
         for number, field in enumerate(self.fields):
             origin = field.source
             if isinstance(origin, Children) and origin.ids_of is not None:
-                value = f"row[{self._index_of_label(field.name)}]"
+                namespace["_decoded"] = _decoded
+                value = f"_decoded(row[{self._index_of_label(field.name)}])"
                 if origin.reduce is not None:
                     namespace[f"_r{number}"] = origin.reduce
                     value = f"_r{number}({value})"
