@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from syllabus.config import Settings
-from syllabus.db import Database, LoopLock
+from syllabus.db import Database, PerLoop
 from syllabus.journal import repository
 from syllabus.journal.redact import clean, excerpt, redact
 
@@ -61,7 +61,7 @@ class JournalRecorder:
         self._held: Counter[str] = Counter()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._lock = LoopLock()
+        self._lock = PerLoop(asyncio.Lock)
 
     @property
     def enabled(self) -> bool:
