@@ -41,7 +41,7 @@ logger = logging.getLogger("syllabus.journal")
 
 FLUSH_SECONDS: Final = 1.0
 # Entries written per unit of work: the event loop waits for one unit, a few milliseconds.
-CHUNK: Final = 200
+CHUNK: Final = 100
 # Beyond this many pending entries (the database away for a while), the oldest are dropped.
 MAX_PENDING: Final = 100_000
 PATH_LENGTH: Final = 2048
