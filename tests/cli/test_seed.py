@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -37,12 +38,14 @@ from syllabus.models import (
     ProductPrice,
     ProductPublishRequest,
     Promotion,
+    Site,
     SiteScript,
     User,
     collection_memberships,
     course_admins,
     group_analysts,
 )
+from syllabus.seed.people import _seeded_with_role
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
 
 
@@ -518,3 +521,25 @@ class TestSeed:
         with database.transaction(write=False) as session:
             assert _count(session, User, site_id) == 0
             assert _count(session, Course, site_id) == 0
+
+
+def test_a_seeds_users_are_found_without_an_in_list_of_them(
+    cli: Run, subdomain: str, database: Database
+) -> None:
+    """A seed of 100,000 users asked for its course admins with an IN list of every user id,
+    past PostgreSQL's 65,535 parameters: the role's holders are read, then matched."""
+    result = cli("seed", subdomain, "--users", "20", "--courses", "2", "--enrollments", "5")
+    assert result.exit_code == 0, result.output
+    site_id = site_id_of(database, subdomain)
+    with database.transaction() as session:
+        site = session.get_one(Site, site_id)
+        users = session.execute(
+            select(User.id, User.roles_text).where(User.site_id == site_id)
+        ).all()
+        admins = sorted(id for id, roles in users if ",course_admin," in roles)
+        assert admins, "the seed makes course admins"
+        # Ids of no user at all, beyond what PostgreSQL takes as parameters, and the seed's.
+        seeded = [10**12 + number for number in range(70_000)] + [id for id, _ in users]
+        seeder = SimpleNamespace(session=session, site=site)
+        assert _seeded_with_role(seeder, seeded, "course_admin") == admins
+        assert _seeded_with_role(seeder, seeded[:70_000], "course_admin") == []

@@ -58,16 +58,7 @@ def seed_people(
 def _analysts(seeder: Seeder, user_ids: list[int]) -> int:
     """The seeded group analysts each analyze up to two of the site's groups."""
     session, site = seeder.session, seeder.site.id
-    # This seed's users among the site's analysts: no IN list, which a million-user seed would
-    # take past PostgreSQL's 65,535 parameters.
-    seeded = set(user_ids)
-    analysts = sorted(
-        id
-        for id in session.scalars(
-            select(User.id).where(User.site_id == site, User.roles_text.contains(",group_analyst,"))
-        )
-        if id in seeded
-    )
+    analysts = _seeded_with_role(seeder, user_ids, "group_analyst")
     groups = sorted(session.scalars(select(Group.id).where(Group.site_id == site)))
     rows = [
         {"group_id": group, "user_id": analyst}
@@ -76,6 +67,16 @@ def _analysts(seeder: Seeder, user_ids: list[int]) -> int:
     ]
     seeder.insert(group_analysts, rows)
     return len(rows)
+
+
+def _seeded_with_role(seeder: Seeder, user_ids: list[int], role: str) -> list[int]:
+    """This seed's users (``user_ids``) with ``role``, in id order. No IN list of them: a seed
+    of 100,000 users took it past PostgreSQL's 65,535 parameters."""
+    seeded = set(user_ids)
+    holders = seeder.session.scalars(
+        select(User.id).where(User.site_id == seeder.site.id, User.roles_text.contains(f",{role},"))
+    )
+    return sorted(id for id in holders if id in seeded)
 
 
 def _reviews(seeder: Seeder, course_ids: list[int], bought: list[Bought]) -> int:
@@ -127,19 +128,10 @@ def _publish_request(seeder: Seeder, user_ids: list[int], course_products: list[
     """The last course's product is a draft that a course admin asked to publish."""
     if len(course_products) < 3:
         return 0
-    session, site = seeder.session, seeder.site.id
     product = course_products[-1]
-    session.execute(update(Product).where(Product.id == product).values(status="draft"))
-    admin = session.scalar(
-        select(User.id)
-        .where(
-            User.site_id == site,
-            User.id.in_(user_ids),
-            User.roles_text.contains(",course_admin,"),
-        )
-        .order_by(User.id)
-        .limit(1)
-    )
+    seeder.session.execute(update(Product).where(Product.id == product).values(status="draft"))
+    admins = _seeded_with_role(seeder, user_ids, "course_admin")
+    admin = admins[0] if admins else None
     seeder.insert(
         ProductPublishRequest,
         [
