@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar, get_args
@@ -359,6 +359,21 @@ class Database:
         event.listen(self.engine, "connect", _autocheckpoint_late)
         # Connections opened before now (a migration check, say) reopen with the setting.
         self.engine.dispose()
+
+    def vacuum(self, tables: Sequence[str]) -> None:
+        """PostgreSQL: ``VACUUM (ANALYZE)`` ``tables`` after a bulk load (``syllabus seed``).
+
+        Until a table is vacuumed, an index-only scan still reads each row's page to see that
+        it is visible: a course's 25,000 enrollments of a freshly seeded million took 63 ms to
+        count instead of a few, until autovacuum came by. Outside any transaction, as VACUUM
+        must be. SQLite has nothing to do.
+        """
+        if self.is_sqlite or not tables:
+            return
+        with self.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            names = ", ".join(connection.dialect.identifier_preparer.quote(t) for t in tables)
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
