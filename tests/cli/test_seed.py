@@ -46,6 +46,7 @@ from syllabus.models import (
     course_admins,
     group_analysts,
 )
+from syllabus.seed import generator
 from syllabus.seed.people import _seeded_with_role
 from tests.cli.conftest import Run, client_for, one_line, printed_key, site_id_of
 
@@ -372,6 +373,18 @@ class TestSeed:
         assert len(first["enrollments"]) == 40
         assert first["users"] != other["users"]
         assert first["courses"] != other["courses"]
+
+    def test_copied_rows_are_the_rows_inserts_write(
+        self, seed: Seeder, database: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """PostgreSQL takes a seed's rows by COPY (generator._copier): the same data."""
+        if database.is_sqlite:
+            pytest.skip("COPY is PostgreSQL's: a seed inserts into SQLite")
+        counts = ("--users", "25", "--courses", "3", "--enrollments", "40", "--seed", "7")
+        copied = seed(*counts, suffix="copy")
+        monkeypatch.setattr(generator, "_copier", lambda *_: None)
+        inserted = seed(*counts, suffix="insert")
+        assert snapshot(database, copied) == snapshot(database, inserted)
 
     def test_data_is_referentially_consistent(self, seed: Seeder, database: Database) -> None:
         site_id = seed("--users", "30", "--courses", "4", "--enrollments", "80")
