@@ -159,9 +159,10 @@ def _parameters(fields: Sequence[ModelField]) -> Parameters:
     def solve(received: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         values: dict[str, Any] = {}
         errors: list[Any] = []
-        multiple = isinstance(received, ImmutableMultiDict | Headers)
+        # A multi-dict (the query string) gives a list field every value of its key.
+        every = received.getlist if isinstance(received, ImmutableMultiDict | Headers) else None
         for field, alias, listed, sized, location in plans:
-            value = received.getlist(alias) if listed and multiple else received.get(alias)  # type: ignore[attr-defined]
+            value = every(alias) if listed and every is not None else received.get(alias)
             if value is None or (sized and len(value) == 0):
                 value = undefined
             solved, wrong = validate(field=field, value=value, values=values, loc=location)

@@ -42,8 +42,9 @@ Encoders come from the schema's own types: a field whose type carries a ``PlainS
 through when the type is nullable. A column that fields only print, as a ``Timestamp`` or a
 ``DecimalString``, is read as the database keeps it and printed from that (``raw``): never
 parsed into a datetime or a ``Decimal`` to be printed again (a page of enrollments carries 150
-timestamps, and parsing them cost a sixth of the page). Id lists are decoded by the renderer. ``tests/test_wire.py`` renders every wire against its
-schema, and checks that its own statements render what SQLAlchemy's converted rows do.
+timestamps, and parsing them cost a sixth of the page). Id lists are decoded by the renderer.
+``tests/test_wire.py`` renders every wire against its schema, and checks that its own
+statements render what SQLAlchemy's converted rows do.
 """
 
 from __future__ import annotations
