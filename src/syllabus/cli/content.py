@@ -36,7 +36,7 @@ from syllabus.cli.app import (
     settings_for,
     unit_of_work,
 )
-from syllabus.models import Base, Site
+from syllabus.models import Site
 from syllabus.seed.demo import (
     kept_admin_token,
     key_file_for,
@@ -51,14 +51,13 @@ from syllabus.seed.generator import (
     SeedSummary,
     check_counts,
     seed_site,
+    vacuum_after,
 )
 from syllabus.seed.loader import LoadError, LoadSummary, load_content, read_content
 from syllabus.sites.service import SiteError, create_site, find_site
 
 API_PREFIX = "/api/public/v1"
 DEFAULT_ENROLLMENTS = 150
-# A seed of this many users and enrollments or more is vacuumed once written (PostgreSQL).
-VACUUM_AFTER_ROWS = 10_000
 
 
 @contextmanager
@@ -162,13 +161,11 @@ def seed_command(
             subdomain = site.subdomain
     except (SiteError, SeedError) as error:
         raise fail(escape(str(error))) from error
-    if users + enrollments >= VACUUM_AFTER_ROWS:
-        # A bulk load: its tables vacuumed now, not whenever autovacuum comes by (db.py).
-        database = database_for(database_url)
-        try:
-            database.vacuum([table.name for table in Base.metadata.sorted_tables])
-        finally:
-            database.dispose()
+    database = database_for(database_url)
+    try:
+        vacuum_after(database, summary)
+    finally:
+        database.dispose()
     if key is not None:
         typer.echo(f"api_key: {key}")
     console.print(

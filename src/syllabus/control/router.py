@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Body, Request
 from starlette.responses import Response
 
@@ -30,10 +31,11 @@ from syllabus.control.schemas import (
     SiteUpdate,
     TokenCreated,
 )
+from syllabus.kit.responses import json_response
 from syllabus.orders.schemas import OrderRead
 from syllabus.pagination import Page, PageParamsDep
 from syllabus.product_publish_requests.schemas import ProductPublishRequestRead
-from syllabus.seed.generator import SeedSummary
+from syllabus.seed.generator import SeedSummary, vacuum_after
 
 router = control_router()
 
@@ -110,7 +112,9 @@ async def list_events(admin: AdminDep, subdomain: str, page: PageParamsDep) -> R
 async def seed_site(admin: AdminDep, subdomain: str, body: SeedRequest | None = None) -> Response:
     """Add deterministic demo data to a site, as `syllabus seed` does."""
     data = body or SeedRequest()
-    return await admin.write(lambda s: asdict(service.seed(s, subdomain, data)), inline=False)
+    summary = await admin.run(lambda s: service.seed(s, subdomain, data), inline=False)
+    await anyio.to_thread.run_sync(vacuum_after, admin.database, summary)
+    return json_response(asdict(summary), status_code=201)
 
 
 @router.post("/sites/{subdomain}/load", response_model=LoadResult)
