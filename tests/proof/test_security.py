@@ -455,6 +455,8 @@ def session(
     # webhook delivery, and a traceback per 500.
     wait_for("the Redis warning", lambda: "Redis at " in log.read_text())
     wait_for("the delivery log lines", lambda: log.read_text().count("webhook delivery") >= 2)
+    # The journal writes its entries within a second; reading it writes them at once.
+    expect(http.get(f"/_syllabus/sites/{subdomain}/requests", headers=admin), 200)
     return run
 
 
